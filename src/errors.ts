@@ -12,8 +12,9 @@
  * }
  * ```
  */
+const brand = Symbol.for('beamlink.error');
+
 export class BeamlinkError extends Error {
-  static readonly brand: unique symbol = Symbol.for('beamlink.error') as never;
   readonly code: string;
 
   constructor(code: string, message: string, options?: ErrorOptions) {
@@ -22,18 +23,18 @@ export class BeamlinkError extends Error {
     this.name = new.target.name;
   }
 
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     if (this === BeamlinkError) {
       return (
         typeof value === 'object' &&
         value !== null &&
-        (value as Record<symbol, unknown>)[BeamlinkError.brand] === true
+        (value as Record<symbol, unknown>)[brand] === true
       );
     }
     return Function.prototype[Symbol.hasInstance].call(this, value);
   }
 
-  get [BeamlinkError.brand](): boolean {
+  get [brand](): boolean {
     return true;
   }
 }

@@ -68,12 +68,7 @@ export function erlangReleases(): ErlangRelease[] {
     const [cmd, ...rest] = [...prefix, 'erl'];
     const r = spawnSync(
       cmd!,
-      [
-        ...rest,
-        '-noshell',
-        '-eval',
-        'io:format("~s", [erlang:system_info(otp_release)]), halt().',
-      ],
+      [...rest, '-noshell', '-eval', 'io:format("~s", [erlang:system_info(otp_release)]), halt().'],
       { encoding: 'utf8', timeout: 60_000 },
     );
     const v = Number.parseInt(r.stdout ?? '', 10);
@@ -334,7 +329,9 @@ export class ErlangPeer {
       peer.onReady = resolve;
       child.once('exit', (code) => {
         peer.handleExit(code);
-        reject(new Error(`${cmd} exited with ${code} before it was ready:\n${peer.log.join('\n')}`));
+        reject(
+          new Error(`${cmd} exited with ${code} before it was ready:\n${peer.log.join('\n')}`),
+        );
       });
     });
     let timer: NodeJS.Timeout | undefined;
@@ -354,7 +351,6 @@ export class ErlangPeer {
     }
     return peer;
   }
-
 
   /** The node's short name part, before `@`. */
   get alive(): string {

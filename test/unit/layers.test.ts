@@ -44,7 +44,8 @@ function layerOf(file: string): string {
   return rel.length === 1 ? rel[0]! : rel[0]!;
 }
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 export function importsOf(source: string): string[] {
   const out: string[] = [];
@@ -83,7 +84,9 @@ test('layers: every module imports only from its own layer or the layers below',
       const toRank = LAYERS[to];
       if (to === from) continue;
       if (toRank === undefined || toRank >= rank) {
-        problems.push(`${relative(src, file)} (${from}) imports ${spec} (${to}): upward or sideways`);
+        problems.push(
+          `${relative(src, file)} (${from}) imports ${spec} (${to}): upward or sideways`,
+        );
       }
     }
   }

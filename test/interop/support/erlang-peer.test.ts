@@ -62,7 +62,13 @@ describe('support/erlang-peer: a real node driven over stdin', { skip }, () => {
       });
 
       it('runs Elixir when started with elixir: true', { skip: !release.elixir }, async () => {
-        const ex = await ErlangPeer.start({ release, elixir: true, epmdPort: epmd.port, sname: uniqueName('ex'), cookie: 'peer_cookie' });
+        const ex = await ErlangPeer.start({
+          release,
+          elixir: true,
+          epmdPort: epmd.port,
+          sname: uniqueName('ex'),
+          cookie: 'peer_cookie',
+        });
         try {
           assert.equal(await ex.evalElixir('Enum.sum([1, 2, 3])'), '6');
           assert.equal(await ex.evalElixir('y = 5'), '5');
