@@ -17,15 +17,16 @@ export const LAYERS: Record<string, number> = {
   node: 4,
   process: 5,
   otp: 6,
-  rpc: 7,
-  global: 7,
-  pg: 7,
-  pubsub: 8,
-  cluster: 9,
-  agents: 10,
-  observer: 11,
-  cli: 12,
-  'index.ts': 13,
+  kernel: 7, // net_kernel process, global shim, startNode(): node + runtime composed
+  rpc: 8,
+  global: 8,
+  pg: 8,
+  pubsub: 9,
+  cluster: 10,
+  agents: 11,
+  observer: 12,
+  cli: 13,
+  'index.ts': 14,
 };
 
 /** Layers that may use npm packages (DESIGN.md: the CLI and dashboard). */
