@@ -128,7 +128,7 @@ export class Node {
     this.events = new NodeEvents((e) =>
       this.logger.log('error', `beamlink ${this.name}: a node event listener threw: ${String(e)}`),
     );
-    const self = this;
+    const allowList = (): readonly string[] => this.allowList;
     this.connections = new Connections({
       name: this.name,
       nameAtom: this.nameAtom,
@@ -140,7 +140,7 @@ export class Node {
       tickTimeMs: this.tickSeconds * 1000,
       setupTimeoutMs: fields.options.setupTimeoutMs ?? 7_000,
       get allow() {
-        return self.allowList;
+        return allowList();
       },
       maxWaiting: fields.options.maxWaiting ?? 100_000,
       logger: this.logger,
