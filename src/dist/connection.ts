@@ -1,0 +1,532 @@
+/**
+ * One distribution connection after its handshake: framing, control messages, fragments,
+ * ticks, write coalescing and backpressure (erl_dist_protocol, "Protocol between
+ * connected nodes"; PROTOCOL-OTP25.md §8 for what real OTP 25 accepts).
+ *
+ * **Framing is strict, as erts makes it.** With DIST_HDR_ATOM_CACHE or FRAGMENTS
+ * negotiated every message is `131,68,…`: we send `131,68,0` (no atom-cache refs, we
+ * never populate a cache) and the terms without their 131 byte, and we read the peer's
+ * atom-cache header. With neither flag every message is `112` ('p') and terms with 131.
+ *
+ * **Send path.** `send()` encodes straight into one reused {@link Writer} holding every
+ * frame written in this turn of the event loop; one `setImmediate` later the batch goes to
+ * the socket in one write (coalescing). A message whose encoding exceeds 64 KiB is split
+ * into fragments (when FRAGMENTS is negotiated) and written one fragment per job per turn,
+ * so ticks and other senders interleave with it. Per-sender order is kept: while a
+ * sender's fragmented message is in flight, that sender's later messages wait behind it.
+ * SequenceIds come from a per-connection counter, unique among messages in flight (BEAM
+ * uses the sender's pid; the receiver only keys on it).
+ *
+ * **Backpressure (like `+zdbbl`).** `send()` returns `false` once `highWaterMark` bytes
+ * are queued (our batch + fragments in flight + the socket's buffer): the message is
+ * queued, and the caller should wait for `'drain'`. Past `maxQueuedBytes` `send()`
+ * throws {@link DistBusyError} and queues nothing. Everything queued is freed on close.
+ *
+ * **Unlink without UNLINK_ID.** An `UNLINK_ID` to a peer without DFLAG_UNLINK_ID goes out
+ * as the old `UNLINK {4, From, To}`, and since that peer will never ack it, the
+ * connection emits the `UNLINK_ID_ACK` itself right after; an `UNLINK_ID_ACK` to such a
+ * peer is not sent.
+ *
+ * Events: `'message'` (a {@link ControlMessage}), `'close'` (`reason`, `error?`): reason
+ * is `connection_closed` (the peer closed), `net_tick_timeout`, `protocol_error` (with a
+ * {@link DistProtocolError}), or whatever `close(reason)` was given; `'drain'`.
+ *
+ * @module
+ */
+import { EventEmitter } from 'node:events';
+import type { BinaryMode } from '../term/decode.ts';
+import { Writer } from '../term/writer.ts';
+import { atom, type Term } from '../term/types.ts';
+import { ControlDecodeError, fromWire, hasPayload, toWire } from './control.ts';
+import type { ControlMessage } from './control-message.ts';
+import { DistBusyError, DistClosedError, DistProtocolError } from './errors.ts';
+import { DFLAG, hexFlags } from './flags.ts';
+import {
+  DIST_FRAG_CONT,
+  DIST_FRAG_HEADER,
+  DIST_HEADER,
+  FRAGMENT_HEADER_SIZE,
+  FRAGMENT_SIZE,
+  FragmentError,
+  Reassembler,
+  writeFragmentHeader,
+  type ReassemblyLimits,
+} from './fragments.ts';
+import { FrameReader, FrameTooLargeError, TICK, TICK_FRAME } from './framing.ts';
+import { defaultLogger, type DistLogger } from './logger.ts';
+import { AtomCache, decodeTermAt, encodeTermInto, readDistHeader } from './term-io.ts';
+import { DEFAULT_TICK_TIME_MS, Ticker } from './ticker.ts';
+import type { Transport } from './transport.ts';
+
+/** `'p'`: the pass-through tag when no distribution header is negotiated. */
+export const PASS_THROUGH = 112;
+const VERSION_MAGIC = 131;
+
+/** Tuning of a {@link Connection}. */
+export interface ConnectionOptions {
+  transport: Transport;
+  /** The handshake's reader, holding any bytes that arrived behind the last handshake frame. */
+  reader: FrameReader;
+  localName: string;
+  peerName: string;
+  peerFlags: bigint;
+  peerCreation: number;
+  /** The negotiated flags. */
+  flags: bigint;
+  tickTimeMs?: number;
+  logger?: DistLogger;
+  /** `send()` returns false from this many queued bytes (default 8 MiB). */
+  highWaterMark?: number;
+  /** `send()` throws {@link DistBusyError} past this many queued bytes (default 256 MiB). */
+  maxQueuedBytes?: number;
+  /** Largest frame accepted (default 256 MiB; fragments keep BEAM's at 64 KiB + 18). */
+  maxFrame?: number;
+  /** Bounds of fragment reassembly. */
+  reassembly?: Partial<ReassemblyLimits>;
+  /** Fragment bytes written per job per turn of the event loop (default 256 KiB). */
+  fragmentBudget?: number;
+  /** How received binaries decode (the codec's option; default `'auto'`). */
+  binaries?: BinaryMode;
+}
+
+/** One fragmented message being written. */
+interface Outgoing {
+  /** Encoded control message and payload, without any header. */
+  readonly data: Buffer;
+  readonly sequenceId: bigint;
+  readonly count: number;
+  sent: number;
+}
+
+/** A sender's messages waiting behind its fragmented message. */
+interface SenderQueue {
+  current: Outgoing;
+  /** Later frames (whole, with their length) or fragmented messages, in order. */
+  readonly waiting: (Buffer | Outgoing)[];
+}
+
+/** Connection states. */
+export type ConnectionState = 'up' | 'closed';
+
+// Typed events: the interface only adds `on`/`once` overloads to the class below.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Connection {
+  on(event: 'message', listener: (message: ControlMessage) => void): this;
+  on(event: 'close', listener: (reason: Term, error?: Error) => void): this;
+  on(event: 'drain', listener: () => void): this;
+  once(event: 'message', listener: (message: ControlMessage) => void): this;
+  once(event: 'close', listener: (reason: Term, error?: Error) => void): this;
+  once(event: 'drain', listener: () => void): this;
+}
+
+/**
+ * An open distribution connection. Made by {@link initiate} or {@link accept}, never
+ * constructed by hand outside tests.
+ *
+ * @example
+ * ```ts
+ * const conn = await initiate(tcpTransport(socket), options);
+ * conn.on('message', (m) => runtime.deliver(m));
+ * conn.on('close', (reason) => console.log('nodedown', conn.peerName, reason));
+ * if (!conn.send({ op: 'REG_SEND', from: self, to: atom('inbox'), message: 'hi' })) {
+ *   await once(conn, 'drain');
+ * }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class Connection extends EventEmitter {
+  readonly localName: string;
+  readonly peerName: string;
+  /** What the peer advertised (the mandatory-25 shorthand expanded). */
+  readonly peerFlags: bigint;
+  readonly peerCreation: number;
+  /** The negotiated flags: ours ∩ the peer's. */
+  readonly flags: bigint;
+  private stateValue: ConnectionState = 'up';
+  private readonly transport: Transport;
+  private readonly reader: FrameReader;
+  private readonly logger: DistLogger;
+  private readonly ticker: Ticker;
+  private readonly reassembler: Reassembler;
+  private readonly atomCache = new AtomCache();
+  private readonly headerMode: boolean;
+  private readonly fragmenting: boolean;
+  private readonly sendUnlinkId: boolean;
+  private readonly highWaterMark: number;
+  private readonly maxQueuedBytes: number;
+  private readonly fragmentBudget: number;
+  private batch = new Writer(64 * 1024);
+  private readonly senders = new Map<string, SenderQueue>();
+  private fragmentBytes = 0;
+  private nextSequence = 1n;
+  private flushScheduled = false;
+  private waitingForTransport = false;
+  private needDrain = false;
+  private readonly decodeOptions: { binaries?: BinaryMode; version?: boolean };
+  private readonly passThroughOptions: { binaries?: BinaryMode; version: true };
+  private stats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, ticksOut: 0 };
+
+  constructor(options: ConnectionOptions) {
+    super();
+    this.transport = options.transport;
+    this.reader = options.reader;
+    this.reader.headerSize = 4;
+    if (options.maxFrame !== undefined) this.reader.maxFrame = options.maxFrame;
+    this.localName = options.localName;
+    this.peerName = options.peerName;
+    this.peerFlags = options.peerFlags;
+    this.peerCreation = options.peerCreation;
+    this.flags = options.flags;
+    this.logger = options.logger ?? defaultLogger;
+    this.headerMode = (this.flags & (DFLAG.DIST_HDR_ATOM_CACHE | DFLAG.FRAGMENTS)) !== 0n;
+    this.fragmenting = (this.flags & DFLAG.FRAGMENTS) !== 0n;
+    this.sendUnlinkId = (this.flags & DFLAG.UNLINK_ID) !== 0n;
+    this.highWaterMark = options.highWaterMark ?? 8 * 1024 * 1024;
+    this.maxQueuedBytes = options.maxQueuedBytes ?? 256 * 1024 * 1024;
+    this.fragmentBudget = options.fragmentBudget ?? 256 * 1024;
+    this.reassembler = new Reassembler(options.reassembly);
+    this.decodeOptions = options.binaries ? { binaries: options.binaries } : {};
+    this.passThroughOptions = { ...this.decodeOptions, version: true };
+    this.ticker = new Ticker(options.tickTimeMs ?? DEFAULT_TICK_TIME_MS, {
+      tick: () => this.writeTick(),
+      timeout: () => {
+        this.logger.warn(`connection to ${this.peerName} closed: net_tick_timeout (nothing heard for ${this.ticker.tickTime} ms)`);
+        this.shutdown(atom('net_tick_timeout'));
+      },
+    });
+    this.transport.onData((chunk) => this.receive(chunk));
+    this.transport.onDrain(() => this.transportDrained());
+    this.transport.onClose((error) => {
+      if (this.stateValue === 'closed') return;
+      this.shutdown(atom('connection_closed'), error);
+    });
+    this.ticker.start();
+    // Bytes that came in behind the handshake's last frame.
+    if (this.reader.buffered > 0) queueMicrotask(() => this.receive(undefined));
+  }
+
+  private isClosed(): boolean {
+    return this.stateValue === 'closed';
+  }
+
+  /** `'up'` until the connection closes. */
+  get state(): ConnectionState {
+    return this.stateValue;
+  }
+
+  /** Bytes queued for the peer: our batch, fragments in flight and the socket's buffer. */
+  get queuedBytes(): number {
+    return this.batch.length + this.fragmentBytes + this.transport.pendingBytes;
+  }
+
+  /**
+   * Sends a control message. Returns `true` while the outgoing buffer is below its high
+   * water mark, `false` once it is at or above it (the message is queued all the same;
+   * wait for `'drain'` before sending more). Throws {@link DistBusyError} without queueing
+   * when the buffer is over `maxQueuedBytes`, {@link DistClosedError} after close, and the
+   * codec's `TermEncodeError` for a value that is not a term.
+   */
+  send(message: ControlMessage): boolean {
+    if (this.stateValue === 'closed') throw new DistClosedError(this.peerName);
+    const queued = this.queuedBytes;
+    if (queued > this.maxQueuedBytes) throw new DistBusyError(this.peerName, queued);
+    const w = toWire(message, this.flags);
+    if (w !== undefined) {
+      const sender = senderKey(message);
+      const b = this.batch;
+      const start = b.length;
+      try {
+        b.u32(0);
+        if (this.headerMode) {
+          b.u8(VERSION_MAGIC).u8(DIST_HEADER).u8(0);
+          encodeTermInto(b, w.control);
+          if (w.hasPayload) encodeTermInto(b, w.payload!);
+        } else {
+          b.u8(PASS_THROUGH).u8(VERSION_MAGIC);
+          encodeTermInto(b, w.control);
+          if (w.hasPayload) {
+            b.u8(VERSION_MAGIC);
+            encodeTermInto(b, w.payload!);
+          }
+        }
+      } catch (e) {
+        b.length = start;
+        throw e;
+      }
+      const length = b.length - start - 4;
+      const queue = this.senders.get(sender);
+      if (this.fragmenting && length - 3 > FRAGMENT_SIZE) {
+        const job = this.takeLarge(start);
+        if (queue) queue.waiting.push(job);
+        else this.senders.set(sender, { current: job, waiting: [] });
+      } else {
+        b.setU32(start, length);
+        if (queue) {
+          queue.waiting.push(Buffer.from(b.buf.subarray(start, b.length)));
+          this.fragmentBytes += length + 4;
+          b.length = start;
+        }
+      }
+      this.stats.messagesOut++;
+      this.scheduleFlush();
+    }
+    if (message.op === 'UNLINK_ID' && !this.sendUnlinkId) {
+      const ack: ControlMessage = { op: 'UNLINK_ID_ACK', id: message.id, from: message.to, to: message.from };
+      queueMicrotask(() => {
+        if (this.stateValue === 'up') this.emit('message', ack);
+      });
+    }
+    if (this.queuedBytes >= this.highWaterMark) {
+      this.needDrain = true;
+      return false;
+    }
+    return true;
+  }
+
+  /** Moves the message encoded at `start` of the batch into a fragmented job. */
+  private takeLarge(start: number): Outgoing {
+    const b = this.batch;
+    // Hand the big encoding over without copying it; the batch gets a fresh buffer.
+    const data = b.buf.subarray(start + 4 + 3, b.length);
+    const old = b.buf;
+    b.buf = Buffer.allocUnsafe(Math.max(64 * 1024, start * 2));
+    old.copy(b.buf, 0, 0, start);
+    b.length = start;
+    const count = Math.ceil(data.length / FRAGMENT_SIZE);
+    this.fragmentBytes += data.length + count * (4 + FRAGMENT_HEADER_SIZE) + 1;
+    return { data, sequenceId: this.nextSequence++, count, sent: 0 };
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.waitingForTransport) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /** One turn: the batch of whole frames, then up to the budget of each fragmented job. */
+  private flush(): void {
+    if (this.stateValue === 'closed' || this.waitingForTransport) return;
+    const chunks: Buffer[] = [];
+    if (this.batch.length > 0) {
+      chunks.push(this.batch.copy());
+      this.batch.reset();
+    }
+    for (const [key, q] of this.senders) {
+      let budget = this.fragmentBudget;
+      while (budget > 0) {
+        const job = q.current;
+        const i = job.sent;
+        const data = job.data.subarray(i * FRAGMENT_SIZE, (i + 1) * FRAGMENT_SIZE);
+        const first = i === 0;
+        const head = Buffer.allocUnsafe(4 + FRAGMENT_HEADER_SIZE + (first ? 1 : 0));
+        head.writeUInt32BE(head.length - 4 + data.length, 0);
+        writeFragmentHeader(head, 4, first, job.sequenceId, BigInt(job.count - i));
+        if (first) head[4 + FRAGMENT_HEADER_SIZE] = 0; // no atom-cache refs
+        chunks.push(head, data);
+        job.sent++;
+        budget -= data.length;
+        this.fragmentBytes -= data.length + head.length;
+        if (job.sent < job.count) continue;
+        // This job is done: release the sender's waiting frames up to its next big message.
+        let next: Outgoing | undefined;
+        while (q.waiting.length > 0) {
+          const item = q.waiting.shift()!;
+          if (Buffer.isBuffer(item)) {
+            chunks.push(item);
+            this.fragmentBytes -= item.length;
+          } else {
+            next = item;
+            break;
+          }
+        }
+        if (next) {
+          q.current = next;
+        } else {
+          this.senders.delete(key);
+          break;
+        }
+      }
+    }
+    if (chunks.length === 0) return;
+    let ok = true;
+    for (const c of chunks) {
+      this.stats.bytesOut += c.length;
+      ok = this.transport.write(c) && ok;
+    }
+    this.ticker.wrote();
+    if (!ok) {
+      this.waitingForTransport = true;
+    } else if (this.senders.size > 0) {
+      this.scheduleFlush();
+    }
+    this.checkDrain();
+  }
+
+  private transportDrained(): void {
+    this.waitingForTransport = false;
+    if (this.senders.size > 0 || this.batch.length > 0) this.scheduleFlush();
+    this.checkDrain();
+  }
+
+  private checkDrain(): void {
+    if (this.needDrain && this.queuedBytes < this.highWaterMark) {
+      this.needDrain = false;
+      this.emit('drain');
+    }
+  }
+
+  private writeTick(): void {
+    if (this.stateValue === 'closed') return;
+    this.stats.ticksOut++;
+    this.stats.bytesOut += 4;
+    this.transport.write(TICK_FRAME);
+  }
+
+  private receive(chunk: Buffer | undefined): void {
+    if (this.stateValue === 'closed') return;
+    if (chunk) {
+      this.stats.bytesIn += chunk.length;
+      this.reader.push(chunk);
+    }
+    this.ticker.read();
+    try {
+      for (;;) {
+        const frame = this.reader.next();
+        if (frame === undefined) return;
+        if (frame === TICK) continue;
+        this.handleFrame(frame);
+        if (this.isClosed()) return;
+      }
+    } catch (e) {
+      this.protocolError(e);
+    }
+  }
+
+  private handleFrame(frame: Buffer): void {
+    if (this.headerMode) {
+      if (frame[0] !== VERSION_MAGIC) throw this.error('bad_header', `a frame starting with ${frame[0]}, not 131, while the distribution header is on`);
+      const kind = frame[1];
+      if (kind === DIST_HEADER) return this.handleMessage(frame, 2);
+      let whole: Buffer | undefined;
+      if (kind === DIST_FRAG_HEADER) whole = this.reassembler.start(frame);
+      else if (kind === DIST_FRAG_CONT) whole = this.reassembler.continue(frame);
+      else throw this.error('bad_header', `distribution header tag ${kind}, expected 68, 69 or 70`);
+      if (whole) this.handleMessage(whole, 2);
+      return;
+    }
+    if (frame[0] !== PASS_THROUGH) throw this.error('bad_header', `a frame starting with ${frame[0]}, not 112 ('p'), without the distribution header`);
+    const control = decodeTermAt(frame, 1, undefined, this.passThroughOptions);
+    let payload: Term | undefined;
+    let end = control.offset;
+    if (hasPayloadOf(control.term)) {
+      const p = decodeTermAt(frame, end, undefined, this.passThroughOptions);
+      payload = p.term;
+      end = p.offset;
+    }
+    if (end !== frame.length) throw this.error('trailing_bytes', `${frame.length - end} bytes after the message`);
+    this.deliver(control.term, payload);
+  }
+
+  /** `buf[offset]` is NumberOfAtomCacheRefs of a `131,68` header. */
+  private handleMessage(buf: Buffer, offset: number): void {
+    const header = readDistHeader(buf, offset, this.atomCache);
+    const control = decodeTermAt(buf, header.offset, header.atoms, this.decodeOptions);
+    let payload: Term | undefined;
+    let end = control.offset;
+    if (hasPayloadOf(control.term)) {
+      const p = decodeTermAt(buf, end, header.atoms, this.decodeOptions);
+      payload = p.term;
+      end = p.offset;
+    }
+    if (end !== buf.length) throw this.error('trailing_bytes', `${buf.length - end} bytes after the message`);
+    this.deliver(control.term, payload);
+  }
+
+  private deliver(control: Term, payload: Term | undefined): void {
+    const message = fromWire(control, payload);
+    this.stats.messagesIn++;
+    this.emit('message', message);
+  }
+
+  private error(reason: string, message: string): DistProtocolError {
+    return new DistProtocolError(this.peerName, reason, message);
+  }
+
+  private protocolError(e: unknown): void {
+    let error: Error;
+    if (e instanceof DistProtocolError) error = e;
+    else if (e instanceof FragmentError || e instanceof ControlDecodeError) error = this.error(e.reason, e.message);
+    else if (e instanceof FrameTooLargeError) error = this.error('frame_too_large', e.message);
+    else if (e instanceof Error && 'code' in e && e.code === 'BL_ERR_TERM_DECODE') error = this.error('bad_term', e.message);
+    else if (e instanceof Error) error = this.error('internal', `${e.name}: ${e.message}`);
+    else error = this.error('internal', String(e));
+    this.logger.warn(`connection to ${this.peerName} closed: ${error.message}`);
+    this.shutdown(atom('protocol_error'), error);
+  }
+
+  /** Changes net_ticktime for this connection (`net_kernel:set_net_ticktime/1`). */
+  setTickTime(ms: number): void {
+    this.ticker.setTickTime(ms);
+  }
+
+  /**
+   * Closes the connection: queued bytes are dropped and `'close'` is emitted with
+   * `reason` (an atom; default `connection_closed`).
+   */
+  close(reason = 'connection_closed'): void {
+    if (this.stateValue === 'closed') return;
+    this.shutdown(atom(reason));
+  }
+
+  private shutdown(reason: Term, error?: Error): void {
+    if (this.stateValue === 'closed') return;
+    this.stateValue = 'closed';
+    this.ticker.stop();
+    this.reader.clear();
+    this.reassembler.clear();
+    this.senders.clear();
+    this.fragmentBytes = 0;
+    this.batch = new Writer(16);
+    this.transport.close();
+    this.emit('close', reason, error);
+    this.removeAllListeners('message');
+    this.removeAllListeners('drain');
+  }
+
+  /** The connection as plain JSON, for the observer. */
+  inspect(): Record<string, unknown> {
+    return {
+      state: this.stateValue,
+      localName: this.localName,
+      peerName: this.peerName,
+      peerCreation: this.peerCreation,
+      flags: hexFlags(this.flags),
+      peerFlags: hexFlags(this.peerFlags),
+      framing: this.headerMode ? 'dist_header' : 'pass_through',
+      tickTimeMs: this.ticker.tickTime,
+      transport: this.transport.description,
+      queuedBytes: this.queuedBytes,
+      fragmentedOutgoing: [...this.senders.values()].reduce((n, q) => n + 1 + q.waiting.filter((w) => !Buffer.isBuffer(w)).length, 0),
+      reassembling: this.reassembler.pending,
+      reassemblyBytes: this.reassembler.bufferedBytes,
+      ...this.stats,
+    };
+  }
+}
+
+function hasPayloadOf(control: Term): boolean {
+  if (typeof control !== 'object' || control === null || !('elements' in control)) return false;
+  const op = (control.elements as readonly Term[])[0];
+  return typeof op === 'number' && hasPayload(op);
+}
+
+function senderKey(message: ControlMessage): string {
+  if ('from' in message && message.from !== undefined) {
+    const from = message.from;
+    return 'key' in from ? from.key : from.name;
+  }
+  return '';
+}

@@ -1,0 +1,204 @@
+/**
+ * Length-prefixed frames (erl_dist_protocol): a 2-byte length during the handshake, a
+ * 4-byte length after it, and the zero-length frame as the tick (keepalive).
+ *
+ * {@link FrameReader} is pull-based: bytes are pushed as they arrive and frames pulled
+ * one at a time, so the handshake can take exactly its frames and switch to 4-byte
+ * lengths without losing what arrived behind them. A frame that lies inside one chunk is
+ * returned as a view of it (no copy); a frame split over chunks is copied once.
+ *
+ * @see https://www.erlang.org/doc/apps/erts/erl_dist_protocol.html#protocol-between-connected-nodes
+ * @module
+ */
+
+/** The tick: what {@link FrameReader.next} returns for a zero-length frame. */
+export const TICK: unique symbol = Symbol('tick');
+
+/** The 4 zero bytes of a tick frame. */
+export const TICK_FRAME: Buffer = Buffer.alloc(4);
+
+/** Default largest frame accepted after the handshake (fragments keep real ones at 64 KiB). */
+export const DEFAULT_MAX_FRAME = 256 * 1024 * 1024;
+
+/** A frame length the reader refuses; {@link FrameReader.next} throws it. */
+export class FrameTooLargeError extends RangeError {
+  readonly length: number;
+  readonly max: number;
+
+  constructor(length: number, max: number) {
+    super(`frame of ${length} bytes exceeds the limit of ${max} bytes`);
+    this.length = length;
+    this.max = max;
+  }
+}
+
+/**
+ * Splits a byte stream into frames.
+ *
+ * @example
+ * ```ts
+ * const reader = new FrameReader(2);
+ * reader.push(chunk);
+ * const frame = reader.next(); // Buffer, TICK, or undefined when more bytes are needed
+ * reader.headerSize = 4;        // after the handshake
+ * ```
+ */
+export class FrameReader {
+  /** 2 during the handshake, 4 after it. */
+  headerSize: 2 | 4;
+  /** Largest frame accepted when `headerSize` is 4. */
+  maxFrame: number;
+  private chunks: Buffer[] = [];
+  private head = 0;
+  private offset = 0;
+  private total = 0;
+
+  constructor(headerSize: 2 | 4 = 2, maxFrame = DEFAULT_MAX_FRAME) {
+    this.headerSize = headerSize;
+    this.maxFrame = maxFrame;
+  }
+
+  /** Bytes received and not yet returned as frames. */
+  get buffered(): number {
+    return this.total;
+  }
+
+  /** Adds received bytes. */
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.total += chunk.length;
+  }
+
+  /** Drops every buffered byte (on close). */
+  clear(): void {
+    this.chunks = [];
+    this.head = 0;
+    this.offset = 0;
+    this.total = 0;
+  }
+
+  /**
+   * The next whole frame: its payload, {@link TICK} for a zero-length frame, or
+   * `undefined` when more bytes are needed. Throws {@link FrameTooLargeError} for a
+   * length over `maxFrame` (the reader is then unusable: close the connection).
+   */
+  next(): Buffer | typeof TICK | undefined {
+    const hs = this.headerSize;
+    if (this.total < hs) return undefined;
+    const length = hs === 2 ? this.peekU16() : this.peekU32();
+    if (hs === 4 && length > this.maxFrame) throw new FrameTooLargeError(length, this.maxFrame);
+    if (this.total < hs + length) return undefined;
+    this.skip(hs);
+    if (length === 0) return TICK;
+    return this.take(length);
+  }
+
+  private byteAt(i: number): number {
+    let idx = this.head;
+    let off = this.offset + i;
+    for (;;) {
+      const c = this.chunks[idx]!;
+      if (off < c.length) return c[off]!;
+      off -= c.length;
+      idx++;
+    }
+  }
+
+  private peekU16(): number {
+    const c = this.chunks[this.head]!;
+    if (c.length - this.offset >= 2) return c.readUInt16BE(this.offset);
+    return (this.byteAt(0) << 8) | this.byteAt(1);
+  }
+
+  private peekU32(): number {
+    const c = this.chunks[this.head]!;
+    if (c.length - this.offset >= 4) return c.readUInt32BE(this.offset);
+    return (
+      ((this.byteAt(0) << 24) | (this.byteAt(1) << 16) | (this.byteAt(2) << 8) | this.byteAt(3)) >>>
+      0
+    );
+  }
+
+  private skip(n: number): void {
+    this.total -= n;
+    while (n > 0) {
+      const c = this.chunks[this.head]!;
+      const left = c.length - this.offset;
+      if (n < left) {
+        this.offset += n;
+        return;
+      }
+      n -= left;
+      this.advanceChunk();
+    }
+  }
+
+  private advanceChunk(): void {
+    this.chunks[this.head] = undefined as unknown as Buffer;
+    this.head++;
+    this.offset = 0;
+    if (this.head === this.chunks.length) {
+      this.chunks = [];
+      this.head = 0;
+    } else if (this.head > 1024) {
+      this.chunks = this.chunks.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private take(n: number): Buffer {
+    this.total -= n;
+    const first = this.chunks[this.head]!;
+    const left = first.length - this.offset;
+    if (n <= left) {
+      const out = first.subarray(this.offset, this.offset + n);
+      this.offset += n;
+      if (this.offset === first.length) this.advanceChunk();
+      return out;
+    }
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const c = this.chunks[this.head]!;
+      const avail = c.length - this.offset;
+      const want = Math.min(avail, n - filled);
+      c.copy(out, filled, this.offset, this.offset + want);
+      filled += want;
+      if (want === avail) this.advanceChunk();
+      else this.offset += want;
+    }
+    return out;
+  }
+}
+
+/**
+ * A handshake frame: `Length:16` then the payload.
+ *
+ * @example
+ * ```ts
+ * transport.write(frame2(encodeStatus({ status: 'ok' }))); // <<0,3,"sok">>
+ * ```
+ */
+export function frame2(payload: Uint8Array): Buffer {
+  if (payload.length > 0xffff) throw new RangeError('handshake frame over 65535 bytes');
+  const out = Buffer.allocUnsafe(2 + payload.length);
+  out.writeUInt16BE(payload.length, 0);
+  out.set(payload, 2);
+  return out;
+}
+
+/**
+ * A connected-state frame: `Length:32` then the payload.
+ *
+ * @example
+ * ```ts
+ * frame4(Buffer.of(112)); // <<0,0,0,1,112>>
+ * ```
+ */
+export function frame4(payload: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(4 + payload.length);
+  out.writeUInt32BE(payload.length, 0);
+  out.set(payload, 4);
+  return out;
+}

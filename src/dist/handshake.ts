@@ -1,0 +1,382 @@
+/**
+ * The distribution handshake as two straight-line scripts, one per side, in the order of
+ * dist_util's `handshake_we_started/1` (initiator) and `handshake_other_started/1`
+ * (acceptor). I/O is injected as a {@link Transport}.
+ *
+ * ```
+ *  initiator (A)                          acceptor (B)
+ *  send_name 'N' flags creation name  →
+ *                                      ←  status 's' ok | ok_simultaneous | nok | not_allowed | alive | named:
+ *  ('s' true|false, after alive)      →
+ *                                      ←  challenge 'N' flags challenge creation name
+ *  challenge_reply 'r' chA digest(chB) →
+ *                                      ←  challenge_ack 'a' digest(chA)
+ * ```
+ *
+ * Names offered by a peer stay strings until its digest checks out, so failed handshakes
+ * never grow the atom table. The whole exchange has a deadline (`setupTimeoutMs`,
+ * net_setuptime's 7 s by default).
+ *
+ * @see https://www.erlang.org/doc/apps/erts/erl_dist_protocol.html#distribution-handshake
+ * @module
+ */
+import { Connection, type ConnectionOptions } from './connection.ts';
+import { checkDigest, genChallenge, genDigest } from './digest.ts';
+import { HandshakeError, type HandshakeFailure } from './errors.ts';
+import {
+  DEFAULT_FLAGS,
+  DFLAG,
+  REQUIRED_FLAGS,
+  expandMandatory25,
+  hexFlags,
+  missingFlags,
+  negotiate,
+} from './flags.ts';
+import { FrameReader, TICK, frame2 } from './framing.ts';
+import {
+  decodeChallenge,
+  decodeChallengeAck,
+  decodeChallengeReply,
+  decodeComplement,
+  decodeSendName,
+  decodeStatus,
+  encodeChallenge,
+  encodeChallengeAck,
+  encodeChallengeReply,
+  encodeSendName,
+  encodeStatus,
+  isNodeName,
+} from './handshake-codec.ts';
+import { defaultLogger, type DistLogger } from './logger.ts';
+import type { Transport } from './transport.ts';
+
+/** net_setuptime's default: 7 seconds for the whole handshake. */
+export const DEFAULT_SETUP_TIMEOUT_MS = 7_000;
+
+/** What both sides of a handshake need. */
+export interface HandshakeOptions {
+  /** Our node name, `name@host`. */
+  localName: string;
+  /** Our creation (from the port mapper). */
+  localCreation: number;
+  cookie: string;
+  /** Do not set PUBLISHED: BEAM lists us in `nodes(hidden)`. */
+  hidden?: boolean;
+  /** The flags to advertise (default {@link DEFAULT_FLAGS}); PUBLISHED follows `hidden`. */
+  flags?: bigint;
+  /** Deadline for the whole handshake (default 7 s). */
+  setupTimeoutMs?: number;
+  /** net_ticktime in milliseconds for the connection (default 60 s). */
+  tickTimeMs?: number;
+  logger?: DistLogger;
+  /** Connection tuning: buffer limits, reassembly bounds (see {@link ConnectionOptions}). */
+  connection?: Partial<ConnectionOptions>;
+}
+
+/**
+ * The acceptor's verdict on an incoming name, from the node layer (net_kernel's
+ * `accept_pending`): `ok`; `ok_simultaneous` (we were dialling it too and it wins);
+ * `nok` (we win a simultaneous connect); `not_allowed`; `alive` (we think a connection to
+ * it is already up; it must confirm it is a new incarnation).
+ */
+export type StatusDecision = 'ok' | 'ok_simultaneous' | 'nok' | 'not_allowed' | 'alive';
+
+/**
+ * Decides the status for a peer that offered `remoteName` (still unauthenticated: a
+ * string, never an atom).
+ *
+ * @example
+ * ```ts
+ * const decide: StatusDecider = (name) => (connections.has(name) ? 'alive' : 'ok');
+ * ```
+ */
+export type StatusDecider = (
+  remoteName: string,
+  remoteFlags: bigint,
+  remoteCreation: number,
+) => StatusDecision | Promise<StatusDecision>;
+
+/** Frame I/O for one handshake, with its deadline. */
+class HandshakeIO {
+  private readonly transport: Transport;
+  readonly reader = new FrameReader(2);
+  node: string;
+  private waiter: { resolve: (b: Buffer) => void; reject: (e: Error) => void } | undefined;
+  private failure: HandshakeError | undefined;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(transport: Transport, node: string, timeoutMs: number) {
+    this.transport = transport;
+    this.node = node;
+    transport.onData((chunk) => {
+      this.reader.push(chunk);
+      this.pump();
+    });
+    transport.onClose((error) => {
+      this.fail(new HandshakeError(this.node, 'closed', 'the peer closed the connection', { cause: error }));
+    });
+    this.timer = setTimeout(() => {
+      this.fail(new HandshakeError(this.node, 'timeout', `no handshake within ${timeoutMs} ms`));
+      transport.close();
+    }, timeoutMs);
+  }
+
+  private fail(error: HandshakeError): void {
+    if (this.failure) return;
+    this.failure = error;
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.reject(error);
+  }
+
+  private pump(): void {
+    if (!this.waiter) return;
+    let frame;
+    try {
+      frame = this.reader.next();
+    } catch (e) {
+      this.fail(new HandshakeError(this.node, 'bad_frame', String(e)));
+      return;
+    }
+    if (frame === undefined) return;
+    const w = this.waiter;
+    this.waiter = undefined;
+    if (frame === TICK) w.resolve(Buffer.alloc(0));
+    else w.resolve(frame);
+  }
+
+  recv(): Promise<Buffer> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+      this.pump();
+    });
+  }
+
+  send(payload: Buffer): void {
+    if (this.failure) throw this.failure;
+    this.transport.write(frame2(payload));
+  }
+
+  /** Decodes with `decode`, naming the peer in any `bad_frame` error. */
+  async recvAs<T>(decode: (b: Buffer) => T): Promise<T> {
+    const frame = await this.recv();
+    try {
+      return decode(frame);
+    } catch (e) {
+      if (e instanceof HandshakeError) throw new HandshakeError(this.node, e.status, e.message);
+      throw e;
+    }
+  }
+
+  finish(): void {
+    clearTimeout(this.timer);
+    if (this.failure) throw this.failure;
+    this.transport.onData(() => {});
+    this.transport.onClose(() => {});
+  }
+
+  abort(): void {
+    clearTimeout(this.timer);
+    this.transport.close();
+  }
+}
+
+function ourFlags(options: HandshakeOptions): bigint {
+  const base = options.flags ?? DEFAULT_FLAGS;
+  return options.hidden ? base & ~DFLAG.PUBLISHED : base | DFLAG.PUBLISHED;
+}
+
+function refuse(
+  logger: DistLogger,
+  node: string,
+  status: HandshakeFailure,
+  message: string,
+): HandshakeError {
+  logger.warn(`handshake with ${node || '(unknown)'} refused: ${message}`);
+  return new HandshakeError(node, status, message);
+}
+
+/**
+ * Dials side of the handshake over a connected transport: sends our name, reads the
+ * status and challenge, checks that the peer is the node dialled and has the mandatory
+ * flags, proves the cookie and checks the peer's proof. Resolves with the open
+ * {@link Connection}; rejects with {@link HandshakeError} (the transport is closed).
+ *
+ * @example
+ * ```ts
+ * const socket = net.connect(port, '127.0.0.1');
+ * await once(socket, 'connect');
+ * const conn = await initiate(tcpTransport(socket), {
+ *   localName: 'ts@host', localCreation: 1, cookie: 'secret', remoteName: 'erl@host',
+ * });
+ * ```
+ */
+export async function initiate(
+  transport: Transport,
+  options: HandshakeOptions & {
+    remoteName: string;
+    /** Answer to `alive`: do we still have a pending connection? (default true) */
+    isPending?: () => boolean;
+  },
+): Promise<Connection> {
+  const logger = options.logger ?? defaultLogger;
+  const remote = options.remoteName;
+  const io = new HandshakeIO(transport, remote, options.setupTimeoutMs ?? DEFAULT_SETUP_TIMEOUT_MS);
+  try {
+    const flags = ourFlags(options);
+    io.send(encodeSendName({ flags, creation: options.localCreation, name: options.localName }));
+
+    const status = await io.recvAs(decodeStatus);
+    switch (status.status) {
+      case 'ok':
+      case 'ok_simultaneous':
+        break;
+      case 'alive': {
+        const pending = options.isPending ? options.isPending() : true;
+        io.send(encodeStatus({ status: pending ? 'true' : 'false' }));
+        if (!pending) throw new HandshakeError(remote, 'alive_false', 'we answered alive with false');
+        break;
+      }
+      case 'nok':
+        throw new HandshakeError(remote, 'nok', 'the peer is connecting to us (simultaneous connect: it wins)');
+      case 'not_allowed':
+        throw refuse(logger, remote, 'not_allowed', 'the peer answered not_allowed');
+      default:
+        throw refuse(logger, remote, 'unknown_status', `unexpected status ${JSON.stringify(status)}`);
+    }
+
+    const challenge = await io.recvAs(decodeChallenge);
+    if (challenge.name !== remote) {
+      throw refuse(
+        logger,
+        remote,
+        'name_mismatch',
+        `dialled ${remote} but the peer is ${JSON.stringify(challenge.name)}`,
+      );
+    }
+    const missing = missingFlags(REQUIRED_FLAGS, challenge.flags);
+    if (missing.length > 0) {
+      throw refuse(logger, remote, 'missing_flags', `the peer lacks ${missing.join(', ')}`);
+    }
+
+    const ours = genChallenge();
+    io.send(encodeChallengeReply({ challenge: ours, digest: genDigest(challenge.challenge, options.cookie) }));
+
+    const ack = await io.recvAs(decodeChallengeAck);
+    if (!checkDigest(ack, ours, options.cookie)) {
+      throw refuse(
+        logger,
+        remote,
+        'bad_cookie',
+        `** Connection attempt to node ${remote} cancelled. Invalid challenge ack (wrong cookie?) **`,
+      );
+    }
+    io.finish();
+    return new Connection({
+      transport,
+      reader: io.reader,
+      localName: options.localName,
+      peerName: remote,
+      peerFlags: expandMandatory25(challenge.flags),
+      peerCreation: challenge.creation,
+      flags: negotiate(flags, challenge.flags),
+      tickTimeMs: options.tickTimeMs,
+      logger,
+      ...options.connection,
+    });
+  } catch (e) {
+    io.abort();
+    throw e;
+  }
+}
+
+/**
+ * The accepting side of the handshake over a freshly accepted transport: reads the
+ * peer's name (the `'N'` form, or the old `'n'` + `'c'` form), refuses peers without the
+ * mandatory flags (`not_allowed`), asks `decide` for the status, sends our challenge and
+ * checks the peer's digest before acking. Resolves with the open {@link Connection};
+ * rejects with {@link HandshakeError} (the transport is closed).
+ *
+ * @example
+ * ```ts
+ * server.on('connection', async (socket) => {
+ *   const conn = await accept(tcpTransport(socket), {
+ *     localName: 'ts@host', localCreation: 1, cookie: 'secret', decide: () => 'ok',
+ *   });
+ * });
+ * ```
+ */
+export async function accept(
+  transport: Transport,
+  options: HandshakeOptions & { decide: StatusDecider },
+): Promise<Connection> {
+  const logger = options.logger ?? defaultLogger;
+  const io = new HandshakeIO(transport, '', options.setupTimeoutMs ?? DEFAULT_SETUP_TIMEOUT_MS);
+  try {
+    const name = await io.recvAs(decodeSendName);
+    // A string, never an atom: the peer has proven nothing yet.
+    const remote = name.name;
+    io.node = remote;
+    if (!isNodeName(remote)) {
+      throw refuse(logger, remote, 'bad_name', `the peer offered an invalid node name ${JSON.stringify(remote)}`);
+    }
+    let remoteFlags = name.flags;
+    let remoteCreation = name.creation;
+    const missing = missingFlags(REQUIRED_FLAGS, remoteFlags);
+    if (missing.length > 0) {
+      io.send(encodeStatus({ status: 'not_allowed' }));
+      throw refuse(logger, remote, 'missing_flags', `the peer lacks ${missing.join(', ')}`);
+    }
+
+    const decision = await options.decide(remote, remoteFlags, remoteCreation);
+    io.send(encodeStatus({ status: decision }));
+    if (decision === 'nok' || decision === 'not_allowed') {
+      throw new HandshakeError(remote, 'refused', `we answered ${decision}`);
+    }
+    if (decision === 'alive') {
+      const reply = await io.recvAs(decodeStatus);
+      if (reply.status !== 'true') {
+        throw new HandshakeError(remote, 'alive_false', `the peer answered alive with ${reply.status}`);
+      }
+    }
+
+    const flags = ourFlags(options);
+    const ours = genChallenge();
+    io.send(encodeChallenge({ flags, challenge: ours, creation: options.localCreation, name: options.localName }));
+
+    if (name.form === 'n') {
+      const complement = await io.recvAs(decodeComplement);
+      remoteFlags |= complement.flagsHigh;
+      remoteCreation = complement.creation;
+    }
+
+    const reply = await io.recvAs(decodeChallengeReply);
+    if (!checkDigest(reply.digest, ours, options.cookie)) {
+      throw refuse(
+        logger,
+        remote,
+        'bad_cookie',
+        `** Connection attempt from node ${remote} rejected. Invalid challenge reply (wrong cookie?) **`,
+      );
+    }
+    io.send(encodeChallengeAck(genDigest(reply.challenge, options.cookie)));
+    io.finish();
+    logger.debug?.(`handshake with ${remote} done, flags ${hexFlags(remoteFlags)}`);
+    return new Connection({
+      transport,
+      reader: io.reader,
+      localName: options.localName,
+      peerName: remote,
+      peerFlags: expandMandatory25(remoteFlags),
+      peerCreation: remoteCreation,
+      flags: negotiate(flags, remoteFlags),
+      tickTimeMs: options.tickTimeMs,
+      logger,
+      ...options.connection,
+    });
+  } catch (e) {
+    io.abort();
+    throw e;
+  }
+}

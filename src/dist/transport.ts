@@ -1,0 +1,90 @@
+/**
+ * The byte pipe a connection runs over. Protocol code depends only on {@link Transport}
+ * (nats `transport.ts`, dist_util's `f_send`/`f_recv`); Node sockets plug in at the edge
+ * with {@link tcpTransport}. Tests may use an in-memory transport.
+ *
+ * @module
+ */
+import type { Socket } from 'node:net';
+
+/**
+ * A duplex byte stream. Each `on*` call replaces the previous handler of that kind, so the
+ * handshake and then the connection can take the stream over in turn.
+ *
+ * @example
+ * ```ts
+ * const t = tcpTransport(socket);
+ * t.onData((chunk) => reader.push(chunk));
+ * if (!t.write(bytes)) t.onDrain(() => resume());
+ * ```
+ */
+export interface Transport {
+  /** Writes bytes; `false` when the stream's own buffer is full (wait for `onDrain`). */
+  write(data: Uint8Array): boolean;
+  /** Bytes accepted by `write` and not yet handed to the OS. */
+  readonly pendingBytes: number;
+  /** Closes the stream; pending writes may be discarded. */
+  close(): void;
+  /** Whether the stream has closed (either side). */
+  readonly closed: boolean;
+  onData(handler: (chunk: Buffer) => void): void;
+  /** Called once, when the stream closes for any reason; `error` if it failed. */
+  onClose(handler: (error?: Error) => void): void;
+  onDrain(handler: () => void): void;
+  /** For log lines: `tcp 127.0.0.1:5000`, `memory`… */
+  readonly description: string;
+}
+
+/**
+ * A {@link Transport} over a connected `net.Socket`, with Nagle's algorithm off (frames
+ * are coalesced by the connection already).
+ *
+ * @example
+ * ```ts
+ * const socket = net.connect(port, host);
+ * await once(socket, 'connect');
+ * const conn = await initiate(tcpTransport(socket), { ...options, remoteName: 'a@host' });
+ * ```
+ */
+export function tcpTransport(socket: Socket): Transport {
+  socket.setNoDelay(true);
+  let onData: (chunk: Buffer) => void = () => {};
+  let onClose: (error?: Error) => void = () => {};
+  let onDrain: () => void = () => {};
+  let closed = socket.destroyed;
+  let failure: Error | undefined;
+  socket.on('data', (chunk: Buffer) => onData(chunk));
+  socket.on('drain', () => onDrain());
+  socket.on('error', (e: Error) => {
+    failure = e;
+  });
+  socket.on('close', () => {
+    closed = true;
+    onClose(failure);
+  });
+  const description = `tcp ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+  return {
+    write: (data) => (closed ? false : socket.write(data)),
+    get pendingBytes() {
+      return socket.writableLength;
+    },
+    close: () => {
+      closed = true;
+      socket.destroy();
+    },
+    get closed() {
+      return closed;
+    },
+    onData: (h) => {
+      onData = h;
+    },
+    onClose: (h) => {
+      onClose = h;
+      if (closed && socket.destroyed) queueMicrotask(() => h(failure));
+    },
+    onDrain: (h) => {
+      onDrain = h;
+    },
+    description,
+  };
+}
