@@ -1,0 +1,130 @@
+// The distribution layer against real erl, both directions, on every release found.
+// The BEAM side is driven over stdin (ErlangPeer), never through our own code.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { register, type Registration } from '../../../src/epmd/index.ts';
+import { accept, initiate } from '../../../src/dist/handshake.ts';
+import type { Connection } from '../../../src/dist/connection.ts';
+import { HandshakeError } from '../../../src/dist/errors.ts';
+import { DFLAG } from '../../../src/dist/flags.ts';
+import { lookup } from '../../../src/epmd/index.ts';
+import { tcpTransport } from '../../../src/dist/transport.ts';
+import { Pid, Tuple, atom } from '../../../src/term/types.ts';
+import {
+  EpmdProcess,
+  ErlangPeer,
+  erlangReleases,
+  interopSkipReason,
+  shortHost,
+  uniqueName,
+} from '../../support/erlang-peer.ts';
+import { Inbox, answerPing, dial, isAtom, listen, localPid, type Listener } from './helpers.ts';
+
+const skip = interopSkipReason();
+const COOKIE = 'dist_cookie';
+
+// A process on erl that reports what it gets and answers simple requests.
+const INBOX = `
+  Inbox = fun Loop() ->
+    receive
+      {echo, From, M} -> From ! {echo_reply, M}, Loop();
+      {size, Bin} -> beamlink_peer:emit({size, byte_size(Bin), binary:first(Bin), binary:last(Bin)}), Loop();
+      {big_to, To, N} -> To ! {big, binary:copy(<<255>>, N)}, Loop();
+      M -> beamlink_peer:emit({got, M}), Loop()
+    end
+  end,
+  register(inbox, spawn(Inbox)).`;
+
+describe('dist/connection: against real erl', { skip }, () => {
+  for (const release of skip ? [] : erlangReleases()) {
+    describe(release.label, () => {
+      let epmd: EpmdProcess;
+      let peer: ErlangPeer;
+      let erlPort: number;
+      let listener: Listener;
+      const logs: string[] = [];
+      const logger = { warn: (m: string) => logs.push(m) };
+      const host = shortHost();
+      let creation = 1;
+      const base = () => ({ localCreation: creation++, cookie: COOKIE, logger, tickTimeMs: 60_000 });
+
+      before(async () => {
+        epmd = await EpmdProcess.start();
+        peer = await ErlangPeer.start({ release, epmdPort: epmd.port, sname: uniqueName('erl'), cookie: COOKIE });
+        await peer.eval(INBOX);
+        const info = await lookup(peer.alive, '127.0.0.1', { epmdPort: epmd.port });
+        assert.ok(info, 'erl is registered with epmd');
+        erlPort = info.port;
+        listener = await listen();
+      });
+      after(async () => {
+        await peer?.stop();
+        await epmd?.stop();
+        await listener?.close();
+      });
+
+      async function connectToErl(name = uniqueName('ts')): Promise<{ conn: Connection; self: Pid; name: string }> {
+        const localName = `${name}@${host}`;
+        const opts = base();
+        const conn = await initiate(tcpTransport(await dial(erlPort)), {
+          ...opts,
+          localName,
+          remoteName: peer.node,
+        });
+        return { conn, self: localPid(localName, opts.localCreation), name: localName };
+      }
+
+      it('initiates a handshake and sends REG_SEND to a registered process', async () => {
+        const { conn, self, name } = await connectToErl();
+        try {
+          assert.equal(conn.peerName, peer.node);
+          assert.ok((conn.flags & DFLAG.FRAGMENTS) !== 0n, 'FRAGMENTS negotiated');
+          assert.ok(conn.send({ op: 'REG_SEND', from: self, to: atom('inbox'), message: new Tuple([atom('hello'), 42, 'text']) }));
+          const ev = await peer.waitEvent((e) => e.text.startsWith('{got,{hello'));
+          assert.equal(ev.text, '{got,{hello,42,<<"text">>}}');
+          assert.equal(await peer.eval(`lists:member('${name}', nodes()).`), 'true');
+        } finally {
+          conn.close();
+        }
+      });
+
+      it('receives SEND_SENDER from erl (echo through a registered process)', async () => {
+        const { conn, self } = await connectToErl();
+        const inbox = new Inbox(conn);
+        try {
+          conn.send({ op: 'REG_SEND', from: self, to: atom('inbox'), message: new Tuple([atom('echo'), self, 'ping']) });
+          const m = await inbox.waitFor((x) => x.op === 'SEND');
+          assert.equal(m.op, 'SEND');
+          if (m.op !== 'SEND') return;
+          assert.equal(m.to.key, self.key);
+          assert.ok(m.from instanceof Pid, 'SEND_SENDER carries the sender');
+          assert.equal(m.from.node.name, peer.node);
+          assert.ok(m.message instanceof Tuple && isAtom(m.message.elements[0], 'echo_reply'));
+          assert.equal(m.message.elements[1], 'ping');
+        } finally {
+          conn.close();
+        }
+      });
+
+      it('answers net_adm:ping from erl as the acceptor (registered with epmd)', async () => {
+        const alive = uniqueName('tsacc');
+        const localName = `${alive}@${host}`;
+        const reg: Registration = await register({ name: alive, port: listener.port, epmdPort: epmd.port });
+        try {
+          const accepted = (async () => {
+            const socket = await listener.next();
+            return accept(tcpTransport(socket), { ...base(), localCreation: reg.creation, localName, decide: () => 'ok' });
+          })();
+          const pong = peer.eval(`net_adm:ping('${localName}').`);
+          const conn = await accepted;
+          answerPing(conn, localPid(localName, reg.creation));
+          assert.equal(await pong, 'pong');
+          assert.equal(conn.peerName, peer.node);
+          conn.close();
+        } finally {
+          await reg.close();
+        }
+      });
+    });
+  }
+});
