@@ -1,0 +1,112 @@
+/**
+ * Local names (`register/2`, `whereis/1`) and aliases (OTP 24 `alias/1`) of one runtime.
+ *
+ * Aliases are keyed by the numeric key of a local reference (see pid.ts): a message sent
+ * to an alias ref finds its process with one `Map` lookup.
+ *
+ * @module
+ */
+import { Atom, type Pid } from '../term/types.ts';
+import { NameError } from './errors.ts';
+import type { AliasMode, Process } from './process.ts';
+
+/** An active alias: the process it reaches and how it is deactivated. */
+export interface AliasEntry {
+  readonly proc: Process;
+  mode: AliasMode;
+}
+
+const UNDEFINED = Atom.of('undefined');
+
+/** `Atom | string` → `Atom`. */
+export function toAtom(name: Atom | string): Atom {
+  return typeof name === 'string' ? Atom.of(name) : name;
+}
+
+/**
+ * Names and aliases.
+ *
+ * @example
+ * ```ts
+ * const reg = new Registry();
+ * reg.register(atom('db'), proc);
+ * reg.whereis(atom('db')) === proc; // true
+ * ```
+ */
+export class Registry {
+  private readonly names = new Map<Atom, Process>();
+  private readonly aliasTable = new Map<number, AliasEntry>();
+
+  /** Registers `proc` under `name`; throws {@link NameError} as `register/2`'s badarg. */
+  register(name: Atom, proc: Process): void {
+    if (name === UNDEFINED) throw new NameError(name, "the name 'undefined' cannot be registered");
+    const holder = this.names.get(name);
+    if (holder !== undefined) {
+      throw new NameError(name, `name ${name.name} is already registered to ${pidStr(holder.pid)}`);
+    }
+    if (proc.name !== null) {
+      throw new NameError(name, `${pidStr(proc.pid)} is already registered as ${proc.name.name}`);
+    }
+    this.names.set(name, proc);
+    proc.name = name;
+  }
+
+  /** Removes `name`; false when nobody held it. */
+  unregister(name: Atom): boolean {
+    const proc = this.names.get(name);
+    if (proc === undefined) return false;
+    this.names.delete(name);
+    proc.name = null;
+    return true;
+  }
+
+  /** The process holding `name`. */
+  whereis(name: Atom): Process | undefined {
+    return this.names.get(name);
+  }
+
+  /** Every registered name. */
+  registered(): Atom[] {
+    return [...this.names.keys()];
+  }
+
+  /** Activates alias `key` for `proc`. */
+  addAlias(key: number, proc: Process, mode: AliasMode): void {
+    this.aliasTable.set(key, { proc, mode });
+    (proc.aliases ??= new Set()).add(key);
+  }
+
+  /** The active alias `key`. */
+  alias(key: number): AliasEntry | undefined {
+    return this.aliasTable.get(key);
+  }
+
+  /** Deactivates alias `key`; false when it was not active. */
+  removeAlias(key: number): boolean {
+    const entry = this.aliasTable.get(key);
+    if (entry === undefined) return false;
+    this.aliasTable.delete(key);
+    entry.proc.aliases?.delete(key);
+    return true;
+  }
+
+  /** Drops everything a dead process held. */
+  release(proc: Process): void {
+    if (proc.name !== null) {
+      this.names.delete(proc.name);
+    }
+    if (proc.aliases !== null) {
+      for (const key of proc.aliases) this.aliasTable.delete(key);
+      proc.aliases = null;
+    }
+  }
+
+  /** How many aliases are active (introspection). */
+  get aliasCount(): number {
+    return this.aliasTable.size;
+  }
+}
+
+function pidStr(pid: Pid): string {
+  return `<${pid.node.name}.${pid.id}.${pid.serial}>`;
+}

@@ -1,0 +1,123 @@
+/**
+ * The run queue: every process on one event loop, in bounded batches.
+ *
+ * Work (a process resumed by a message, a callback process with messages to handle, a
+ * process to start) runs in microtasks until `budget` units have run since the loop last
+ * yielded; then the rest waits for `setImmediate`, so socket I/O, timers and ticks are
+ * never starved (DESIGN.md "Processes on one event loop"). A message for a process that
+ * waits in `receive` with a matching pattern resumes it directly (no queue, no scan) as
+ * long as budget remains: `take()` is that check.
+ *
+ * ```
+ *  deliver ─► waiter matches? ─ yes, take() ─► resolve (microtask)
+ *                 │ no / budget spent
+ *                 ▼
+ *              mailbox ─► enqueue(p) ─► drain (microtask, or setImmediate when spent)
+ * ```
+ *
+ * @module
+ */
+
+/** Something the scheduler can run: `queued` is owned by the scheduler. */
+export interface Runnable {
+  queued: boolean;
+}
+
+/** Default units of work per event-loop turn. */
+export const DEFAULT_BUDGET = 4096;
+
+/**
+ * A FIFO run queue with a per-turn budget.
+ *
+ * @example
+ * ```ts
+ * const s = new Scheduler<P>((p) => p.run(), 1000);
+ * s.enqueue(p); // runs p soon, in a microtask
+ * ```
+ */
+export class Scheduler<P extends Runnable> {
+  readonly budget: number;
+  private used = 0;
+  private queue: (P | undefined)[] = [];
+  private head = 0;
+  private pending: 0 | 1 | 2 = 0; // nothing, microtask, immediate
+  private readonly run: (p: P) => void;
+  private readonly drainMicro = (): void => this.drain();
+  private readonly drainMacro = (): void => {
+    this.used = 0;
+    this.drain();
+  };
+
+  constructor(run: (p: P) => void, budget = DEFAULT_BUDGET) {
+    this.run = run;
+    this.budget = budget;
+  }
+
+  /** Processes waiting to run. */
+  get length(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** Counts one unit of work; false when the turn's budget is spent (then yield). */
+  take(): boolean {
+    if (this.used < this.budget) {
+      this.used++;
+      return true;
+    }
+    return false;
+  }
+
+  /** Counts `n` units done outside `take` (a callback process's batch). */
+  spend(n: number): void {
+    this.used += n;
+  }
+
+  /** Units left in this turn. */
+  get remaining(): number {
+    return this.budget - this.used;
+  }
+
+  /** Runs `p` soon, once, in queue order. */
+  enqueue(p: P): void {
+    if (p.queued) return;
+    p.queued = true;
+    this.queue.push(p);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.pending !== 0) return;
+    if (this.used < this.budget) {
+      this.pending = 1;
+      queueMicrotask(this.drainMicro);
+    } else {
+      this.pending = 2;
+      setImmediate(this.drainMacro);
+    }
+  }
+
+  private drain(): void {
+    this.pending = 1;
+    const q = this.queue;
+    while (this.head < q.length) {
+      if (this.used >= this.budget) {
+        this.pending = 2;
+        setImmediate(this.drainMacro);
+        break;
+      }
+      const p = q[this.head]!;
+      q[this.head++] = undefined;
+      p.queued = false;
+      this.used++;
+      this.run(p);
+    }
+    if (this.pending === 1) this.pending = 0;
+    if (this.head >= q.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > q.length) {
+      this.queue = q.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
