@@ -1,1 +1,2 @@
+export * from './term/index.ts';
 export * from './epmd/index.ts';

@@ -1,0 +1,813 @@
+/**
+ * Term decoder: External Term Format bytes to JavaScript values.
+ *
+ * It never trusts its input. Every length is checked against the bytes that remain
+ * before anything is allocated; nesting is walked with an explicit stack, so a
+ * million nested lists cost memory proportional to the input but never the call stack;
+ * compressed terms inflate under a cap and must match their declared size; atoms come
+ * from the bounded table. Anything malformed raises {@link TermDecodeError} with the
+ * offset; no other exception escapes.
+ *
+ * Spec: https://www.erlang.org/doc/apps/erts/erl_ext_dist.html
+ *
+ * @module
+ */
+import { isUtf8 } from 'node:buffer';
+import { inflateSync } from 'node:zlib';
+import { TermDecodeError } from './errors.ts';
+import { rememberFunBytes } from './fun-bytes.ts';
+import { Tag } from './tags.ts';
+import {
+  Atom,
+  BitBinary,
+  ExportFun,
+  Float,
+  Fun,
+  ImproperList,
+  MAX_ATOM_LENGTH,
+  Pid,
+  Port,
+  Ref,
+  Tuple,
+  type Term,
+} from './types.ts';
+
+/** How BINARY_EXT decodes: see {@link DecodeOptions.binaries}. */
+export type BinaryMode = 'auto' | 'buffer' | 'string';
+
+/** Options of {@link decode} and {@link decodeAt}. */
+export interface DecodeOptions {
+  /**
+   * `'auto'` (default): a binary that is valid UTF-8 becomes a `string`, any other a
+   * `Buffer`. `'buffer'`: always a `Buffer`. `'string'`: always a `string` (invalid
+   * sequences become U+FFFD).
+   */
+  binaries?: BinaryMode;
+  /** `decode` only: accept bytes after the term instead of raising. Default false. */
+  allowTrailing?: boolean;
+  /** The most bytes a COMPRESSED term may inflate to. Default 64 MiB. */
+  maxInflatedSize?: number;
+  /**
+   * The atoms that ATOM_CACHE_REF (82) indexes refer to: the refs of the distribution
+   * header this term follows (see {@link decodeDistHeader}). Without it, 82 is an error.
+   */
+  atomRefs?: readonly (Atom | undefined)[];
+}
+
+/** Options of {@link decodeAt}. */
+export interface DecodeAtOptions extends DecodeOptions {
+  /** Expect the 131 version byte at `offset` (and allow COMPRESSED). Default false. */
+  version?: boolean;
+}
+
+/** A decoded term and the offset just after it. */
+export interface DecodeResult {
+  value: Term;
+  offset: number;
+}
+
+/** The default {@link DecodeOptions.maxInflatedSize}: 64 MiB. */
+export const DEFAULT_MAX_INFLATED_SIZE = 64 * 1024 * 1024;
+/** The most digit bytes an integer may have (8 MiB: past BEAM's own limit). */
+const MAX_BIG_BYTES = 8 * 1024 * 1024;
+
+const K_TUPLE = 0;
+const K_LIST = 1;
+const K_TAIL = 2;
+const K_MAP = 3;
+const K_FUN = 4;
+
+interface FunHeader {
+  start: number;
+  end: number;
+  arity: number;
+  uniq: Uint8Array;
+  index: number;
+  module: Atom;
+  oldIndex: number;
+  oldUniq: number;
+  pid: Pid;
+}
+
+class Frame {
+  kind = 0;
+  items: Term[] = [];
+  i = 0;
+  n = 0;
+  start = 0;
+  fun: FunHeader | undefined = undefined;
+}
+
+const PUSHED: unique symbol = Symbol('pushed');
+const NO_ITEMS: Term[] = [];
+const NO_BYTES = Buffer.alloc(0);
+
+interface FastSlices {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+const fastSlices =
+  typeof (Buffer.prototype as unknown as Partial<FastSlices>).latin1Slice === 'function' &&
+  typeof (Buffer.prototype as unknown as Partial<FastSlices>).utf8Slice === 'function';
+
+function latin1(buf: Buffer, start: number, end: number): string {
+  return fastSlices
+    ? (buf as unknown as FastSlices).latin1Slice(start, end)
+    : buf.toString('latin1', start, end);
+}
+
+function utf8(buf: Buffer, start: number, end: number): string {
+  return fastSlices
+    ? (buf as unknown as FastSlices).utf8Slice(start, end)
+    : buf.toString('utf8', start, end);
+}
+
+function isAscii(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i]! >= 0x80) return false;
+  return true;
+}
+
+const ATOM_TRUE = Atom.of('true');
+const ATOM_FALSE = Atom.of('false');
+const ATOM_NIL = Atom.of('nil');
+
+class Decoder {
+  buf: Buffer = NO_BYTES;
+  pos = 0;
+  end = 0;
+  binaries: BinaryMode = 'auto';
+  refs: readonly (Atom | undefined)[] | undefined = undefined;
+  compressed = false;
+  private readonly frames: Frame[] = [];
+  private sp = 0;
+
+  reset(buf: Buffer, pos: number, options: DecodeOptions | undefined, compressed: boolean): void {
+    this.buf = buf;
+    this.pos = pos;
+    this.end = buf.length;
+    this.binaries = options?.binaries ?? 'auto';
+    this.refs = options?.atomRefs;
+    this.compressed = compressed;
+    this.sp = 0;
+  }
+
+  /** Drops references to partial results after a failure. */
+  release(): void {
+    for (let i = 0; i < this.frames.length; i++) {
+      const f = this.frames[i]!;
+      f.items = NO_ITEMS;
+      f.fun = undefined;
+    }
+    this.sp = 0;
+    this.buf = NO_BYTES;
+  }
+
+  fail(message: string, offset: number, tag?: number): never {
+    throw new TermDecodeError(message, offset, tag, { compressed: this.compressed });
+  }
+
+  /** Fails unless `n` bytes remain from `at`. */
+  need(at: number, n: number, tag: number): void {
+    if (n > this.end - at) this.fail(`needs ${n} bytes, ${this.end - at} left`, at, tag);
+  }
+
+  u16(at: number): number {
+    return (this.buf[at]! << 8) | this.buf[at + 1]!;
+  }
+
+  u32(at: number): number {
+    const b = this.buf;
+    return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+  }
+
+  private push(kind: number, items: Term[], n: number, start: number): typeof PUSHED {
+    let f = this.frames[this.sp];
+    if (f === undefined) {
+      f = new Frame();
+      this.frames.push(f);
+    }
+    this.sp++;
+    f.kind = kind;
+    f.items = items;
+    f.i = 0;
+    f.n = n;
+    f.start = start;
+    return PUSHED;
+  }
+
+  /** Reads one whole term at `pos`, leaving `pos` after it. */
+  term(): Term {
+    const base = this.sp;
+    let value: Term | typeof PUSHED = this.one();
+    for (;;) {
+      if (value === PUSHED) {
+        value = this.one();
+        continue;
+      }
+      if (this.sp === base) return value;
+      const f = this.frames[this.sp - 1]!;
+      switch (f.kind) {
+        case K_TUPLE:
+          f.items[f.i++] = value;
+          if (f.i < f.n) {
+            value = this.one();
+            continue;
+          }
+          value = new Tuple(f.items);
+          break;
+        case K_LIST:
+          f.items[f.i++] = value;
+          if (f.i === f.n) f.kind = K_TAIL;
+          value = this.one();
+          continue;
+        case K_TAIL:
+          value = this.listWithTail(f.items, value);
+          break;
+        case K_MAP:
+          f.items[f.i++] = value;
+          if (f.i < f.n) {
+            value = this.one();
+            continue;
+          }
+          value = this.map(f.items, f.start);
+          break;
+        default:
+          f.items[f.i++] = value;
+          if (f.i < f.n) {
+            value = this.one();
+            continue;
+          }
+          value = this.fun(f.fun!, f.items);
+          f.fun = undefined;
+          break;
+      }
+      f.items = NO_ITEMS;
+      this.sp--;
+    }
+  }
+
+  private listWithTail(items: Term[], tail: Term): Term {
+    if (items.length === 0) return tail;
+    if (Array.isArray(tail)) return tail.length === 0 ? items : items.concat(tail as Term[]);
+    if (tail instanceof ImproperList) {
+      return new ImproperList(items.concat(tail.elements as Term[]), tail.tail);
+    }
+    return new ImproperList(items, tail);
+  }
+
+  private map(items: Term[], start: number): Term {
+    const n = items.length;
+    let atomKeys = true;
+    for (let i = 0; i < n; i += 2) {
+      const k = items[i];
+      if (!(k instanceof Atom || typeof k === 'boolean' || k === null)) {
+        atomKeys = false;
+        break;
+      }
+    }
+    if (atomKeys) {
+      const obj: Record<string, Term> = {};
+      for (let i = 0; i < n; i += 2) {
+        const k = items[i]!;
+        const name = k === null ? 'nil' : typeof k === 'boolean' ? String(k) : (k as Atom).name;
+        if (Object.hasOwn(obj, name)) this.fail(`duplicate map key ${name}`, start, Tag.MAP_EXT);
+        if (name === '__proto__') {
+          Object.defineProperty(obj, name, {
+            value: items[i + 1],
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        } else obj[name] = items[i + 1]!;
+      }
+      return obj;
+    }
+    const m = new Map<Term, Term>();
+    for (let i = 0; i < n; i += 2) {
+      const k = items[i]!;
+      if (m.has(k)) this.fail('duplicate map key', start, Tag.MAP_EXT);
+      m.set(k, items[i + 1]!);
+    }
+    return m;
+  }
+
+  private fun(h: FunHeader, freeVars: Term[]): Fun {
+    if (this.pos !== h.end) {
+      this.fail(
+        `size says the fun ends at ${h.end}, it ends at ${this.pos}`,
+        h.start,
+        Tag.NEW_FUN_EXT,
+      );
+    }
+    const fun = new Fun({
+      arity: h.arity,
+      uniq: h.uniq,
+      index: h.index,
+      module: h.module,
+      oldIndex: h.oldIndex,
+      oldUniq: h.oldUniq,
+      pid: h.pid,
+      freeVars,
+    });
+    if (this.refs === undefined) {
+      rememberFunBytes(fun, Uint8Array.prototype.slice.call(this.buf, h.start, h.end));
+    }
+    return fun;
+  }
+
+  /** Reads one term, or the start of a container (then returns PUSHED). */
+  private one(): Term | typeof PUSHED {
+    const buf = this.buf;
+    const p = this.pos;
+    if (p >= this.end) this.fail('unexpected end of input', p);
+    const tag = buf[p]!;
+    switch (tag) {
+      case Tag.SMALL_INTEGER_EXT:
+        this.need(p, 2, tag);
+        this.pos = p + 2;
+        return buf[p + 1]!;
+      case Tag.INTEGER_EXT:
+        this.need(p, 5, tag);
+        this.pos = p + 5;
+        return (buf[p + 1]! << 24) | (buf[p + 2]! << 16) | (buf[p + 3]! << 8) | buf[p + 4]!;
+      case Tag.SMALL_ATOM_UTF8_EXT:
+      case Tag.ATOM_UTF8_EXT:
+      case Tag.ATOM_EXT:
+      case Tag.SMALL_ATOM_EXT:
+      case Tag.ATOM_CACHE_REF: {
+        const a = this.atom();
+        return a === ATOM_TRUE ? true : a === ATOM_FALSE ? false : a === ATOM_NIL ? null : a;
+      }
+      case Tag.SMALL_TUPLE_EXT: {
+        this.need(p, 2, tag);
+        const n = buf[p + 1]!;
+        this.pos = p + 2;
+        if (n === 0) return new Tuple([]);
+        return this.push(K_TUPLE, new Array<Term>(n), n, p);
+      }
+      case Tag.LARGE_TUPLE_EXT: {
+        this.need(p, 5, tag);
+        const n = this.u32(p + 1);
+        if (n > this.end - p - 5) this.fail(`arity ${n} exceeds the input`, p, tag);
+        this.pos = p + 5;
+        if (n === 0) return new Tuple([]);
+        return this.push(K_TUPLE, new Array<Term>(n), n, p);
+      }
+      case Tag.NIL_EXT:
+        this.pos = p + 1;
+        return [];
+      case Tag.STRING_EXT: {
+        this.need(p, 3, tag);
+        const n = this.u16(p + 1);
+        this.need(p, 3 + n, tag);
+        const out = new Array<number>(n);
+        for (let i = 0, o = p + 3; i < n; i++) out[i] = buf[o + i]!;
+        this.pos = p + 3 + n;
+        return out;
+      }
+      case Tag.LIST_EXT: {
+        this.need(p, 5, tag);
+        const n = this.u32(p + 1);
+        if (n > this.end - p - 6) this.fail(`length ${n} exceeds the input`, p, tag);
+        this.pos = p + 5;
+        return this.push(n === 0 ? K_TAIL : K_LIST, new Array<Term>(n), n, p);
+      }
+      case Tag.BINARY_EXT: {
+        this.need(p, 5, tag);
+        const n = this.u32(p + 1);
+        this.need(p, 5 + n, tag);
+        this.pos = p + 5 + n;
+        return this.binary(p + 5, p + 5 + n);
+      }
+      case Tag.MAP_EXT: {
+        this.need(p, 5, tag);
+        const n = this.u32(p + 1);
+        if (n > (this.end - p - 5) / 2) this.fail(`arity ${n} exceeds the input`, p, tag);
+        this.pos = p + 5;
+        if (n === 0) return {};
+        return this.push(K_MAP, new Array<Term>(2 * n), 2 * n, p);
+      }
+      case Tag.NEW_FLOAT_EXT: {
+        this.need(p, 9, tag);
+        const f = buf.readDoubleBE(p + 1);
+        if (!Number.isFinite(f)) this.fail('not a finite float', p, tag);
+        this.pos = p + 9;
+        return Number.isInteger(f) ? new Float(f) : f;
+      }
+      case Tag.SMALL_BIG_EXT: {
+        this.need(p, 3, tag);
+        const n = buf[p + 1]!;
+        this.need(p, 3 + n, tag);
+        this.pos = p + 3 + n;
+        return this.big(p + 3, n, buf[p + 2]!, p);
+      }
+      case Tag.LARGE_BIG_EXT: {
+        this.need(p, 6, tag);
+        const n = this.u32(p + 1);
+        this.need(p, 6 + n, tag);
+        if (n > MAX_BIG_BYTES) this.fail(`an integer of ${n} bytes is too large`, p, tag);
+        this.pos = p + 6 + n;
+        return this.big(p + 6, n, buf[p + 5]!, p);
+      }
+      case Tag.NEW_PID_EXT:
+      case Tag.PID_EXT:
+        return this.pid();
+      case Tag.NEWER_REFERENCE_EXT:
+      case Tag.NEW_REFERENCE_EXT:
+      case Tag.REFERENCE_EXT:
+        return this.ref();
+      case Tag.NEW_PORT_EXT:
+      case Tag.V4_PORT_EXT:
+      case Tag.PORT_EXT:
+        return this.port();
+      case Tag.BIT_BINARY_EXT:
+        return this.bitBinary();
+      case Tag.EXPORT_EXT: {
+        this.pos = p + 1;
+        const module = this.atom();
+        const name = this.atom();
+        const q = this.pos;
+        this.need(q, 2, tag);
+        if (buf[q] !== Tag.SMALL_INTEGER_EXT) this.fail('arity must be SMALL_INTEGER_EXT', q, tag);
+        this.pos = q + 2;
+        return new ExportFun(module, name, buf[q + 1]!);
+      }
+      case Tag.NEW_FUN_EXT:
+        return this.funHeader();
+      case Tag.FLOAT_EXT:
+        return this.oldFloat();
+      case Tag.COMPRESSED:
+        return this.fail('COMPRESSED is only allowed right after the version byte', p, tag);
+      case Tag.LOCAL_EXT:
+        return this.fail('LOCAL_EXT is internal to one runtime and cannot be decoded', p, tag);
+      case Tag.FUN_EXT:
+        return this.fail('FUN_EXT (pre-R8 funs) is not supported', p, tag);
+      default:
+        return this.fail(`unknown tag ${tag}`, p, tag);
+    }
+  }
+
+  /** An atom in any form at `pos` (also ATOM_CACHE_REF); advances `pos`. */
+  atom(): Atom {
+    const buf = this.buf;
+    const p = this.pos;
+    if (p >= this.end) this.fail('expected an atom, got end of input', p);
+    const tag = buf[p]!;
+    let start: number;
+    let len: number;
+    let isUtf8Form = true;
+    switch (tag) {
+      case Tag.SMALL_ATOM_UTF8_EXT:
+        this.need(p, 2, tag);
+        len = buf[p + 1]!;
+        start = p + 2;
+        break;
+      case Tag.ATOM_UTF8_EXT:
+        this.need(p, 3, tag);
+        len = this.u16(p + 1);
+        start = p + 3;
+        break;
+      case Tag.ATOM_EXT:
+        this.need(p, 3, tag);
+        len = this.u16(p + 1);
+        start = p + 3;
+        isUtf8Form = false;
+        break;
+      case Tag.SMALL_ATOM_EXT:
+        this.need(p, 2, tag);
+        len = buf[p + 1]!;
+        start = p + 2;
+        isUtf8Form = false;
+        break;
+      case Tag.ATOM_CACHE_REF: {
+        this.need(p, 2, tag);
+        const index = buf[p + 1]!;
+        const found = this.refs?.[index];
+        if (found === undefined) this.fail(`no atom cache ref ${index}`, p, tag);
+        this.pos = p + 2;
+        return found;
+      }
+      default:
+        return this.fail(`expected an atom, got ${tag}`, p, tag);
+    }
+    const end = start + len;
+    if (end > this.end) this.fail(`needs ${len} bytes of text, ${this.end - start} left`, p, tag);
+    let text: string;
+    if (isAscii(buf, start, end)) text = latin1(buf, start, end);
+    else if (!isUtf8Form) text = latin1(buf, start, end);
+    else if (isUtf8(buf.subarray(start, end))) text = utf8(buf, start, end);
+    else return this.fail('atom text is not valid UTF-8', p, tag);
+    if (text.length > MAX_ATOM_LENGTH && [...text].length > MAX_ATOM_LENGTH) {
+      this.fail(`atom longer than ${MAX_ATOM_LENGTH} characters`, p, tag);
+    }
+    this.pos = end;
+    const known = Atom.existing(text);
+    if (known !== undefined) return known;
+    try {
+      return Atom.of(text);
+    } catch (e) {
+      return this.fail(`cannot make atom: ${(e as Error).message}`, p, tag);
+    }
+  }
+
+  private binary(start: number, end: number): Term {
+    const buf = this.buf;
+    const mode = this.binaries;
+    if (mode === 'string') return utf8(buf, start, end);
+    if (mode === 'auto') {
+      const n = end - start;
+      if (n < 64 ? isAscii(buf, start, end) : false) return latin1(buf, start, end);
+      if (isUtf8(buf.subarray(start, end))) return utf8(buf, start, end);
+    }
+    const out = Buffer.allocUnsafe(end - start);
+    buf.copy(out, 0, start, end);
+    return out;
+  }
+
+  private big(start: number, n: number, sign: number, p: number): number | bigint {
+    if (sign > 1) this.fail(`bad sign ${sign}`, p, this.buf[p]);
+    const buf = this.buf;
+    if (n <= 6) {
+      let v = 0;
+      for (let i = n - 1; i >= 0; i--) v = v * 256 + buf[start + i]!;
+      return sign === 1 && v !== 0 ? -v : v;
+    }
+    const digits = Buffer.allocUnsafe(n);
+    for (let i = 0; i < n; i++) digits[n - 1 - i] = buf[start + i]!;
+    let v = BigInt(`0x${digits.toString('hex')}`);
+    if (sign === 1) v = -v;
+    return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+  }
+
+  /** A pid in any form at `pos`; advances `pos`. */
+  pid(): Pid {
+    const p = this.pos;
+    const tag = this.buf[p];
+    if (tag !== Tag.NEW_PID_EXT && tag !== Tag.PID_EXT) {
+      return this.fail(`expected a pid, got ${tag}`, p, tag);
+    }
+    this.pos = p + 1;
+    const node = this.atom();
+    const q = this.pos;
+    if (tag === Tag.NEW_PID_EXT) {
+      this.need(q, 12, tag);
+      this.pos = q + 12;
+      return new Pid(node, this.u32(q), this.u32(q + 4), this.u32(q + 8));
+    }
+    this.need(q, 9, tag);
+    this.pos = q + 9;
+    return new Pid(node, this.u32(q), this.u32(q + 4), this.buf[q + 8]!);
+  }
+
+  private ref(): Ref {
+    const p = this.pos;
+    const tag = this.buf[p]!;
+    if (tag === Tag.REFERENCE_EXT) {
+      this.pos = p + 1;
+      const node = this.atom();
+      const q = this.pos;
+      this.need(q, 5, tag);
+      this.pos = q + 5;
+      return new Ref(node, this.buf[q + 4]!, [this.u32(q)]);
+    }
+    this.need(p, 3, tag);
+    const n = this.u16(p + 1);
+    if (n < 1 || n > 5) this.fail(`a reference has 1..5 ids, got ${n}`, p, tag);
+    this.pos = p + 3;
+    const node = this.atom();
+    const q = this.pos;
+    const cw = tag === Tag.NEWER_REFERENCE_EXT ? 4 : 1;
+    this.need(q, cw + 4 * n, tag);
+    const creation = cw === 4 ? this.u32(q) : this.buf[q]!;
+    const ids = new Array<number>(n);
+    for (let i = 0; i < n; i++) ids[i] = this.u32(q + cw + 4 * i);
+    this.pos = q + cw + 4 * n;
+    return new Ref(node, creation, ids);
+  }
+
+  private port(): Port {
+    const p = this.pos;
+    const tag = this.buf[p]!;
+    this.pos = p + 1;
+    const node = this.atom();
+    const q = this.pos;
+    if (tag === Tag.V4_PORT_EXT) {
+      this.need(q, 12, tag);
+      this.pos = q + 12;
+      return new Port(node, this.buf.readBigUInt64BE(q), this.u32(q + 8));
+    }
+    if (tag === Tag.NEW_PORT_EXT) {
+      this.need(q, 8, tag);
+      this.pos = q + 8;
+      return new Port(node, BigInt(this.u32(q)), this.u32(q + 4));
+    }
+    this.need(q, 5, tag);
+    this.pos = q + 5;
+    return new Port(node, BigInt(this.u32(q)), this.buf[q + 4]!);
+  }
+
+  private bitBinary(): Term {
+    const p = this.pos;
+    const tag = Tag.BIT_BINARY_EXT;
+    this.need(p, 6, tag);
+    const n = this.u32(p + 1);
+    const bits = this.buf[p + 5]!;
+    this.need(p, 6 + n, tag);
+    this.pos = p + 6 + n;
+    if (n === 0) {
+      if (bits !== 0) this.fail('an empty bitstring must have 0 bits', p, tag);
+      return this.binary(p + 6, p + 6);
+    }
+    if (bits < 1 || bits > 8) this.fail(`bits must be 1..8, got ${bits}`, p, tag);
+    if (bits === 8) return this.binary(p + 6, p + 6 + n);
+    const bytes = Buffer.allocUnsafe(n);
+    this.buf.copy(bytes, 0, p + 6, p + 6 + n);
+    bytes[n - 1] = bytes[n - 1]! & ((0xff << (8 - bits)) & 0xff);
+    return new BitBinary(bytes, bits);
+  }
+
+  /** A small integer field (fun OldIndex / OldUniq): SMALL_INTEGER_EXT or INTEGER_EXT. */
+  private int32(): number {
+    const p = this.pos;
+    const tag = this.buf[p];
+    if (tag === Tag.SMALL_INTEGER_EXT) {
+      this.need(p, 2, tag);
+      this.pos = p + 2;
+      return this.buf[p + 1]!;
+    }
+    if (tag === Tag.INTEGER_EXT) {
+      this.need(p, 5, tag);
+      this.pos = p + 5;
+      return this.buf.readInt32BE(p + 1);
+    }
+    return this.fail(`expected an integer, got ${tag}`, p, tag);
+  }
+
+  private funHeader(): Fun | typeof PUSHED {
+    const p = this.pos;
+    const tag = Tag.NEW_FUN_EXT;
+    this.need(p, 30, tag);
+    const size = this.u32(p + 1);
+    const end = p + 1 + size;
+    if (size < 29 || end > this.end) this.fail(`bad size ${size}`, p, tag);
+    const arity = this.buf[p + 5]!;
+    const uniq = Uint8Array.prototype.slice.call(this.buf, p + 6, p + 22);
+    const index = this.u32(p + 22);
+    const numFree = this.u32(p + 26);
+    this.pos = p + 30;
+    const module = this.atom();
+    const oldIndex = this.int32();
+    const oldUniq = this.int32();
+    const pid = this.pid();
+    if (numFree > end - this.pos) this.fail(`${numFree} free variables exceed the size`, p, tag);
+    const h: FunHeader = { start: p, end, arity, uniq, index, module, oldIndex, oldUniq, pid };
+    if (numFree === 0) return this.fun(h, []);
+    this.push(K_FUN, new Array<Term>(numFree), numFree, p);
+    this.frames[this.sp - 1]!.fun = h;
+    return PUSHED;
+  }
+
+  private oldFloat(): Term {
+    const p = this.pos;
+    const tag = Tag.FLOAT_EXT;
+    this.need(p, 32, tag);
+    let e = p + 1;
+    while (e < p + 32 && this.buf[e] !== 0) e++;
+    const text = latin1(this.buf, p + 1, e).trim();
+    const f = /^[+-]?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isFinite(f)) this.fail(`not a float: ${JSON.stringify(text)}`, p, tag);
+    this.pos = p + 32;
+    return Number.isInteger(f) ? new Float(f) : f;
+  }
+
+  /** A term after the 131 byte at `pos`: also handles COMPRESSED. */
+  versioned(options: DecodeOptions | undefined): Term {
+    const p = this.pos;
+    if (p < this.end && this.buf[p] === Tag.COMPRESSED) {
+      const tag = Tag.COMPRESSED;
+      this.need(p, 5, tag);
+      const size = this.u32(p + 1);
+      const cap = options?.maxInflatedSize ?? DEFAULT_MAX_INFLATED_SIZE;
+      if (size > cap) this.fail(`declares ${size} bytes inflated, over the cap of ${cap}`, p, tag);
+      let plain: Buffer;
+      try {
+        plain = inflateSync(this.buf.subarray(p + 5, this.end), {
+          maxOutputLength: Math.max(1, size),
+        });
+      } catch (e) {
+        return this.fail(`zlib: ${(e as Error).message}`, p, tag);
+      }
+      if (plain.length !== size) {
+        this.fail(`inflated to ${plain.length} bytes, declared ${size}`, p, tag);
+      }
+      const outer = this.end;
+      this.reset(plain, 0, options, true);
+      const value = this.term();
+      if (this.pos !== plain.length) this.fail('bytes after the term', this.pos);
+      this.buf = NO_BYTES;
+      this.compressed = false;
+      this.pos = outer;
+      this.end = outer;
+      return value;
+    }
+    return this.term();
+  }
+}
+
+let spare: Decoder | undefined = new Decoder();
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  if (Buffer.isBuffer(bytes)) return bytes;
+  if (!(bytes instanceof Uint8Array)) {
+    throw new TermDecodeError('input is not a Uint8Array', 0);
+  }
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function run<T>(fn: (d: Decoder) => T): T {
+  const d = spare ?? new Decoder();
+  spare = undefined;
+  try {
+    return fn(d);
+  } catch (e) {
+    d.release();
+    if (e instanceof TermDecodeError) throw e;
+    throw new TermDecodeError(
+      `malformed input (${(e as Error)?.message ?? String(e)})`,
+      d.pos,
+      undefined,
+      {
+        cause: e,
+      },
+    );
+  } finally {
+    spare = d;
+  }
+}
+
+/**
+ * Decodes `term_to_binary` output: the 131 version byte, then one term (possibly
+ * COMPRESSED). Bytes after the term are an error unless `allowTrailing` is set.
+ *
+ * Throws {@link TermDecodeError} (with the offset) for anything malformed.
+ *
+ * @example
+ * ```ts
+ * decode(Buffer.from([131, 104, 2, 119, 2, 111, 107, 97, 1])); // Tuple {:ok, 1}
+ * decode(bytes, { binaries: 'buffer' }); // binaries stay bytes
+ * ```
+ */
+export function decode(bytes: Uint8Array, options?: DecodeOptions): Term {
+  const buf = asBuffer(bytes);
+  if (buf.length === 0) throw new TermDecodeError('empty input', 0);
+  if (buf[0] !== Tag.VERSION_MAGIC) {
+    throw new TermDecodeError(`expected version byte 131, got ${buf[0]}`, 0);
+  }
+  return run((d) => {
+    d.reset(buf, 1, options, false);
+    const value = d.versioned(options);
+    if (d.pos !== buf.length && !options?.allowTrailing) {
+      d.fail(`${buf.length - d.pos} bytes after the term`, d.pos);
+    }
+    d.buf = NO_BYTES;
+    return value;
+  });
+}
+
+/**
+ * Decodes one term starting at `offset` and says where it ended: the entry point of the
+ * distribution layer, whose control message and payload follow a `131, 68` header
+ * without version bytes. Pass the header's atom refs as `atomRefs` (see
+ * {@link decodeDistHeader}); `version: true` expects (and skips) a 131 byte first.
+ *
+ * @example
+ * ```ts
+ * const hdr = decodeDistHeader(frame, 0, cache);
+ * const control = decodeAt(frame, hdr.offset, { atomRefs: hdr.refs });
+ * const payload = decodeAt(frame, control.offset, { atomRefs: hdr.refs });
+ * ```
+ */
+export function decodeAt(
+  bytes: Uint8Array,
+  offset: number,
+  options?: DecodeAtOptions,
+): DecodeResult {
+  const buf = asBuffer(bytes);
+  if (!Number.isInteger(offset) || offset < 0 || offset > buf.length) {
+    throw new TermDecodeError(`offset ${offset} is outside the input`, 0);
+  }
+  return run((d) => {
+    d.reset(buf, offset, options, false);
+    let value: Term;
+    if (options?.version) {
+      if (buf[offset] !== Tag.VERSION_MAGIC) {
+        d.fail(`expected version byte 131, got ${buf[offset]}`, offset);
+      }
+      d.pos = offset + 1;
+      value = d.versioned(options);
+    } else value = d.term();
+    const end = d.pos;
+    d.buf = NO_BYTES;
+    return { value, offset: end };
+  });
+}

@@ -1,0 +1,581 @@
+/**
+ * Term encoder: JavaScript values to External Term Format bytes, matching
+ * `term_to_binary/1,2` byte for byte wherever the value mapping allows (see docs/term.md
+ * for the few intended differences).
+ *
+ * Spec: https://www.erlang.org/doc/apps/erts/erl_ext_dist.html
+ *
+ * @module
+ */
+import { deflateSync } from 'node:zlib';
+import { compareMapKeys, compareText } from './compare.ts';
+import { TermEncodeError } from './errors.ts';
+import { Tag } from './tags.ts';
+import {
+  Atom,
+  BitBinary,
+  ExportFun,
+  Float,
+  Fun,
+  ImproperList,
+  MAX_ATOM_LENGTH,
+  Pid,
+  Port,
+  Ref,
+  Tuple,
+  type Term,
+} from './types.ts';
+import { rawFunBytes } from './fun-bytes.ts';
+import { Writer } from './writer.ts';
+
+/** Options of {@link encode}. */
+export interface EncodeOptions {
+  /**
+   * Compress with zlib as `term_to_binary(T, [compressed])` does: `true` is level 6,
+   * a number 0..9 is the level. As in Erlang, the compressed form is used only when it is
+   * smaller.
+   */
+  compressed?: boolean | number;
+}
+
+/** Maps this large or larger are HAMTs in Erlang, whose key order we do not reproduce. */
+const FLATMAP_LIMIT = 32;
+/** Below this depth no cycle check is made; a cycle is found within a few rounds after. */
+const CYCLE_CHECK_DEPTH = 64;
+
+/** Internal: an error on the way up, collecting the path as the stack unwinds. */
+class Failure {
+  readonly message: string;
+  readonly segments: string[] = [];
+  constructor(message: string) {
+    this.message = message;
+  }
+}
+
+class CycleSignal {}
+
+const atomBytes = new Map<Atom, Buffer>();
+
+function encodeAtomText(name: string): Buffer {
+  const bytes = Buffer.from(name, 'utf8');
+  if (name.length > MAX_ATOM_LENGTH && [...name].length > MAX_ATOM_LENGTH) {
+    throw new Failure(`atom too long (${[...name].length} characters, at most 255)`);
+  }
+  const n = bytes.length;
+  const out = Buffer.allocUnsafe(n + (n <= 255 ? 2 : 3));
+  if (n <= 255) {
+    out[0] = Tag.SMALL_ATOM_UTF8_EXT;
+    out[1] = n;
+    bytes.copy(out, 2);
+  } else {
+    out[0] = Tag.ATOM_UTF8_EXT;
+    out.writeUInt16BE(n, 1);
+    bytes.copy(out, 3);
+  }
+  return out;
+}
+
+/**
+ * The encoding of an atom (SMALL_ATOM_UTF8_EXT, or ATOM_UTF8_EXT past 255 bytes),
+ * cached per atom: atoms are interned and bounded, so the cache is too.
+ */
+function writeAtom(w: Writer, a: Atom): void {
+  let b = atomBytes.get(a);
+  if (b === undefined) {
+    b = encodeAtomText(a.name);
+    atomBytes.set(a, b);
+  }
+  w.bytes(b);
+}
+
+const TRUE = Buffer.from([Tag.SMALL_ATOM_UTF8_EXT, 4, 0x74, 0x72, 0x75, 0x65]);
+const FALSE = Buffer.from([Tag.SMALL_ATOM_UTF8_EXT, 5, 0x66, 0x61, 0x6c, 0x73, 0x65]);
+const NIL = Buffer.from([Tag.SMALL_ATOM_UTF8_EXT, 3, 0x6e, 0x69, 0x6c]);
+
+/** An object key as an atom, without interning it. */
+function writeKeyAtom(w: Writer, key: string): void {
+  const n = key.length;
+  if (n <= 255) {
+    w.ensure(2 + n);
+    const b = w.buf;
+    const start = w.length;
+    let o = start + 2;
+    let ascii = true;
+    for (let i = 0; i < n; i++) {
+      const c = key.charCodeAt(i);
+      if (c >= 0x80) {
+        ascii = false;
+        break;
+      }
+      b[o++] = c;
+    }
+    if (ascii) {
+      b[start] = Tag.SMALL_ATOM_UTF8_EXT;
+      b[start + 1] = n;
+      w.length = o;
+      return;
+    }
+  }
+  w.bytes(encodeAtomText(key));
+}
+
+function writeString(w: Writer, s: string): void {
+  const n = s.length;
+  w.ensure(5 + n);
+  const b = w.buf;
+  const start = w.length;
+  b[start] = Tag.BINARY_EXT;
+  if (n < 48) {
+    let o = start + 5;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      b[o++] = c;
+    }
+    if (i === n) {
+      b[start + 1] = 0;
+      b[start + 2] = 0;
+      b[start + 3] = 0;
+      b[start + 4] = n;
+      w.length = o;
+      return;
+    }
+  }
+  w.length = start + 5;
+  w.utf8(s);
+  w.setU32(start + 1, w.length - start - 5);
+}
+
+function writeInteger(w: Writer, v: number): void {
+  if (v >= 0 && v <= 255) {
+    w.u8(Tag.SMALL_INTEGER_EXT).u8(v);
+  } else if (v >= -2147483648 && v <= 2147483647) {
+    w.u8(Tag.INTEGER_EXT).i32(v);
+  } else {
+    // A safe integer past 32 bits: SMALL_BIG_EXT with up to 7 digit bytes.
+    let m = Math.abs(v);
+    const start = w.length;
+    w.u8(Tag.SMALL_BIG_EXT)
+      .u8(0)
+      .u8(v < 0 ? 1 : 0);
+    let n = 0;
+    while (m > 0) {
+      w.u8(m % 256);
+      m = Math.floor(m / 256);
+      n++;
+    }
+    w.buf[start + 1] = n;
+  }
+}
+
+function writeBigInt(w: Writer, v: bigint): void {
+  if (v >= -2147483648n && v <= 2147483647n) {
+    writeInteger(w, Number(v));
+    return;
+  }
+  const neg = v < 0n;
+  const m = neg ? -v : v;
+  let hex = m.toString(16);
+  if (hex.length % 2 === 1) hex = `0${hex}`;
+  const digits = Buffer.from(hex, 'hex').reverse();
+  const n = digits.length;
+  if (n <= 255) w.u8(Tag.SMALL_BIG_EXT).u8(n);
+  else w.u8(Tag.LARGE_BIG_EXT).u32(n);
+  w.u8(neg ? 1 : 0).bytes(digits);
+}
+
+function writeFloat(w: Writer, v: number): void {
+  if (!Number.isFinite(v)) throw new Failure(`${v} is not an Erlang float`);
+  w.u8(Tag.NEW_FLOAT_EXT).f64(v);
+}
+
+function writeNumber(w: Writer, v: number): void {
+  if (Number.isSafeInteger(v)) writeInteger(w, v === 0 ? 0 : v);
+  else writeFloat(w, v);
+}
+
+/** Whether `list` goes out as STRING_EXT: 1..65535 integers 0..255 (term_to_binary's rule). */
+function isByteList(list: readonly Term[]): boolean {
+  const n = list.length;
+  if (n === 0 || n > 65535) return false;
+  for (let i = 0; i < n; i++) {
+    const x = list[i];
+    if (typeof x === 'number') {
+      if (!(x >= 0 && x <= 255 && Number.isInteger(x))) return false;
+    } else if (typeof x === 'bigint') {
+      if (!(x >= 0n && x <= 255n)) return false;
+    } else return false;
+  }
+  return true;
+}
+
+function writeNode(w: Writer, node: Atom): void {
+  writeAtom(w, node);
+}
+
+function writePid(w: Writer, p: Pid): void {
+  checkU32(p.id, 'a pid id');
+  checkU32(p.serial, 'a pid serial');
+  checkU32(p.creation, 'a pid creation');
+  w.u8(Tag.NEW_PID_EXT);
+  writeNode(w, p.node);
+  w.u32(p.id).u32(p.serial).u32(p.creation);
+}
+
+function writeRef(w: Writer, r: Ref): void {
+  const n = r.ids.length;
+  if (n < 1 || n > 5) throw new Failure(`a reference has 1..5 ids, got ${n}`);
+  checkU32(r.creation, 'a reference creation');
+  for (let i = 0; i < n; i++) checkU32(r.ids[i]!, 'a reference id');
+  w.u8(Tag.NEWER_REFERENCE_EXT).u16(n);
+  writeNode(w, r.node);
+  w.u32(r.creation);
+  for (let i = 0; i < n; i++) w.u32(r.ids[i]!);
+}
+
+function writePort(w: Writer, p: Port): void {
+  if (p.id < 0n || p.id > 0xffffffffffffffffn) throw new Failure('a port id is 0..2^64-1');
+  checkU32(p.creation, 'a port creation');
+  if (p.id > 0xffffffffn) {
+    w.u8(Tag.V4_PORT_EXT);
+    writeNode(w, p.node);
+    w.u64(p.id).u32(p.creation);
+  } else {
+    w.u8(Tag.NEW_PORT_EXT);
+    writeNode(w, p.node);
+    w.u32(Number(p.id)).u32(p.creation);
+  }
+}
+
+function checkU32(v: number, what: string): void {
+  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+    throw new Failure(`${what} must be an integer 0..2^32-1, got ${v}`);
+  }
+}
+
+/** A key's path segment: `.name` when it is an identifier, else `["na me"]`. */
+function keySegment(key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+const ancestors = new Set<object>();
+
+function enterDeep(v: object): void {
+  if (ancestors.has(v)) throw new CycleSignal();
+  ancestors.add(v);
+}
+
+function isPlainObject(v: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function writeList(w: Writer, list: readonly Term[], depth: number): void {
+  if (isByteList(list)) {
+    const n = list.length;
+    w.u8(Tag.STRING_EXT).u16(n).ensure(n);
+    const b = w.buf;
+    let o = w.length;
+    for (let i = 0; i < n; i++) b[o++] = Number(list[i]);
+    w.length = o;
+    return;
+  }
+  const n = list.length;
+  if (n === 0) {
+    w.u8(Tag.NIL_EXT);
+    return;
+  }
+  w.u8(Tag.LIST_EXT).u32(n);
+  let i = 0;
+  try {
+    for (; i < n; i++) {
+      if (!(i in list)) throw new Failure('a hole in an array is not a term');
+      writeTerm(w, list[i]!, depth);
+    }
+  } catch (e) {
+    if (e instanceof Failure) e.segments.push(`[${i}]`);
+    throw e;
+  }
+  w.u8(Tag.NIL_EXT);
+}
+
+function writeObject(w: Writer, obj: Readonly<Record<string, Term>>, depth: number): void {
+  const keys = Object.keys(obj);
+  const n = keys.length;
+  if (n > 1 && n <= FLATMAP_LIMIT) keys.sort(compareText);
+  w.u8(Tag.MAP_EXT).u32(n);
+  let key = '';
+  try {
+    for (let i = 0; i < n; i++) {
+      key = keys[i]!;
+      writeKeyAtom(w, key);
+      writeTerm(w, obj[key]!, depth);
+    }
+  } catch (e) {
+    if (e instanceof Failure) e.segments.push(keySegment(key));
+    throw e;
+  }
+}
+
+function writeMap(w: Writer, map: ReadonlyMap<Term, Term>, depth: number): void {
+  w.u8(Tag.MAP_EXT).u32(map.size);
+  let entries: Iterable<[Term, Term]> = map.entries();
+  if (map.size > 1 && map.size <= FLATMAP_LIMIT) {
+    entries = [...map.entries()].sort((a, b) => compareMapKeys(a[0], b[0]));
+  }
+  let index = 0;
+  let side = 'key';
+  try {
+    for (const [k, v] of entries) {
+      side = 'key';
+      writeTerm(w, k, depth);
+      side = 'value';
+      writeTerm(w, v, depth);
+      index++;
+    }
+  } catch (e) {
+    if (e instanceof Failure) e.segments.push(`.<${side} ${index}>`);
+    throw e;
+  }
+}
+
+function writeFun(w: Writer, f: Fun, depth: number): void {
+  const raw = rawFunBytes(f);
+  if (raw !== undefined) {
+    w.bytes(raw);
+    return;
+  }
+  if (f.uniq.length !== 16) throw new Failure('a fun uniq is 16 bytes');
+  const start = w.length;
+  w.u8(Tag.NEW_FUN_EXT).u32(0).u8(f.arity).bytes(f.uniq).u32(f.index).u32(f.freeVars.length);
+  writeAtom(w, f.module);
+  writeInteger(w, f.oldIndex);
+  writeInteger(w, f.oldUniq);
+  writePid(w, f.pid);
+  let i = 0;
+  try {
+    for (; i < f.freeVars.length; i++) writeTerm(w, f.freeVars[i]!, depth);
+  } catch (e) {
+    if (e instanceof Failure) e.segments.push(`.freeVars[${i}]`);
+    throw e;
+  }
+  w.setU32(start + 1, w.length - start - 1);
+}
+
+function writeTuple(w: Writer, t: Tuple, depth: number): void {
+  const els = t.elements;
+  const n = els.length;
+  if (n <= 255) w.u8(Tag.SMALL_TUPLE_EXT).u8(n);
+  else w.u8(Tag.LARGE_TUPLE_EXT).u32(n);
+  let i = 0;
+  try {
+    for (; i < n; i++) writeTerm(w, els[i]!, depth);
+  } catch (e) {
+    if (e instanceof Failure) e.segments.push(`[${i}]`);
+    throw e;
+  }
+}
+
+function writeObjectTerm(w: Writer, v: object, depth: number): void {
+  if (v instanceof Atom) return writeAtom(w, v);
+  if (depth > CYCLE_CHECK_DEPTH) enterDeep(v);
+  const d = depth + 1;
+  if (Array.isArray(v)) writeList(w, v as Term[], d);
+  else if (v instanceof Tuple) writeTuple(w, v, d);
+  else if (v instanceof Pid) writePid(w, v);
+  else if (v instanceof Uint8Array) w.u8(Tag.BINARY_EXT).u32(v.length).bytes(v);
+  else if (v instanceof Float) writeFloat(w, v.value);
+  else if (v instanceof Ref) writeRef(w, v);
+  else if (v instanceof Map) writeMap(w, v as Map<Term, Term>, d);
+  else if (v instanceof ImproperList) {
+    const n = v.elements.length;
+    w.u8(Tag.LIST_EXT).u32(n);
+    let i = 0;
+    try {
+      for (; i < n; i++) writeTerm(w, v.elements[i]!, d);
+    } catch (e) {
+      if (e instanceof Failure) e.segments.push(`.elements[${i}]`);
+      throw e;
+    }
+    try {
+      writeTerm(w, v.tail, d);
+    } catch (e) {
+      if (e instanceof Failure) e.segments.push('.tail');
+      throw e;
+    }
+  } else if (v instanceof BitBinary) {
+    const n = v.bytes.length;
+    const mask = (0xff << (8 - v.bits)) & 0xff;
+    w.u8(Tag.BIT_BINARY_EXT)
+      .u32(n)
+      .u8(v.bits)
+      .bytes(v.bytes.subarray(0, n - 1));
+    w.u8(v.bytes[n - 1]! & mask);
+  } else if (v instanceof Port) writePort(w, v);
+  else if (v instanceof ExportFun) {
+    if (!Number.isInteger(v.arity) || v.arity < 0 || v.arity > 255) {
+      throw new Failure(`a fun arity is 0..255, got ${v.arity}`);
+    }
+    w.u8(Tag.EXPORT_EXT);
+    writeAtom(w, v.module);
+    writeAtom(w, v.name);
+    w.u8(Tag.SMALL_INTEGER_EXT).u8(v.arity);
+  } else if (v instanceof Fun) writeFun(w, v, d);
+  else if (isPlainObject(v)) writeObject(w, v as Record<string, Term>, d);
+  else {
+    const name = (v as { constructor?: { name?: string } }).constructor?.name ?? 'object';
+    throw new Failure(`a ${name} is not a term`);
+  }
+  if (depth > CYCLE_CHECK_DEPTH) ancestors.delete(v);
+}
+
+function writeTerm(w: Writer, v: Term, depth: number): void {
+  switch (typeof v) {
+    case 'number':
+      return writeNumber(w, v);
+    case 'string':
+      return writeString(w, v);
+    case 'object':
+      if (v === null) return void w.bytes(NIL);
+      return writeObjectTerm(w, v, depth);
+    case 'boolean':
+      return void w.bytes(v ? TRUE : FALSE);
+    case 'bigint':
+      return writeBigInt(w, v);
+    default:
+      throw new Failure(
+        `${typeof v === 'function' ? 'a function' : String(typeof v)} is not a term`,
+      );
+  }
+}
+
+/** Depth-first search for the first place where a value contains one of its ancestors. */
+function findCycle(root: unknown): string {
+  interface Step {
+    value: unknown;
+    path: string;
+    children: [unknown, string][] | undefined;
+    next: number;
+  }
+  const onPath = new Set<unknown>();
+  const children = (v: unknown): [unknown, string][] => {
+    if (Array.isArray(v)) return v.map((x, i) => [x, `[${i}]`]);
+    if (v instanceof Tuple) return v.elements.map((x, i) => [x, `[${i}]`]);
+    if (v instanceof ImproperList) {
+      return [
+        ...v.elements.map((x, i): [unknown, string] => [x, `.elements[${i}]`]),
+        [v.tail, '.tail'],
+      ];
+    }
+    if (v instanceof Fun) return v.freeVars.map((x, i) => [x, `.freeVars[${i}]`]);
+    if (v instanceof Map) {
+      return [...v.entries()].flatMap(([k, x], i): [unknown, string][] => [
+        [k, `.<key ${i}>`],
+        [x, `.<value ${i}>`],
+      ]);
+    }
+    if (typeof v === 'object' && v !== null && isPlainObject(v)) {
+      return Object.entries(v).map(([k, x]) => [x, keySegment(k)]);
+    }
+    return [];
+  };
+  const stack: Step[] = [{ value: root, path: '$', children: undefined, next: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.children === undefined) {
+      onPath.add(top.value);
+      top.children = children(top.value);
+    }
+    if (top.next < top.children.length) {
+      const [child, seg] = top.children[top.next++]!;
+      if (typeof child !== 'object' || child === null || child instanceof Atom) continue;
+      if (onPath.has(child)) return top.path + seg;
+      stack.push({ value: child, path: top.path + seg, children: undefined, next: 0 });
+    } else {
+      onPath.delete(top.value);
+      stack.pop();
+    }
+  }
+  return '$';
+}
+
+/**
+ * Appends `term` to `writer` WITHOUT the 131 version byte: what the distribution layer
+ * needs after a `131, 68` header, where the control message and payload follow one
+ * another. Throws {@link TermEncodeError}; on error the writer is rewound to where it was.
+ *
+ * @example
+ * ```ts
+ * const w = new Writer();
+ * w.u8(131).u8(68).u8(0);
+ * encodeInto(w, tuple(6, self, atom(''), atom('net_kernel')));
+ * encodeInto(w, message);
+ * ```
+ */
+export function encodeInto(writer: Writer, term: Term): Writer {
+  const start = writer.length;
+  try {
+    writeTerm(writer, term, 0);
+    return writer;
+  } catch (e) {
+    writer.length = start;
+    ancestors.clear();
+    if (e instanceof Failure) {
+      throw new TermEncodeError(e.message, `$${e.segments.reverse().join('')}`);
+    }
+    if (e instanceof CycleSignal) {
+      throw new TermEncodeError('a cycle: the value contains itself', findCycle(term));
+    }
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new TermEncodeError('the value is nested too deeply to encode', '$', { cause: e });
+    }
+    throw e;
+  }
+}
+
+let shared: Writer | undefined = new Writer(64 * 1024);
+
+/**
+ * Encodes a value as `term_to_binary/1` does: the 131 version byte, then the term.
+ * With `compressed`, as `term_to_binary(T, [compressed])` / `[{compressed, Level}]`.
+ *
+ * Throws {@link TermEncodeError} (with the path to the culprit) for values that are not
+ * terms: `undefined`, NaN, ±Infinity, functions, symbols, cycles, unknown class instances.
+ *
+ * @example
+ * ```ts
+ * encode(tuple(atom('ok'), 1)); // <Buffer 83 68 02 77 02 6f 6b 61 01>
+ * encode(bigPayload, { compressed: true });
+ * ```
+ */
+export function encode(term: Term, options?: EncodeOptions): Buffer {
+  // A getter in the value could call encode() again: give such a nested call its own writer.
+  const w = shared ?? new Writer();
+  shared = undefined;
+  try {
+    w.reset();
+    w.u8(Tag.VERSION_MAGIC);
+    encodeInto(w, term);
+    const c = options?.compressed;
+    if (c === undefined || c === false || c === 0) return w.copy();
+    return compress(w.view(), c === true ? 6 : c);
+  } finally {
+    shared = w;
+  }
+}
+
+function compress(plain: Buffer, level: number): Buffer {
+  if (!Number.isInteger(level) || level < 0 || level > 9) {
+    throw new TermEncodeError(`compression level must be 0..9, got ${level}`, '$');
+  }
+  const body = plain.subarray(1);
+  const packed = deflateSync(body, { level });
+  if (packed.length + 5 >= body.length) return Buffer.from(plain);
+  const out = Buffer.allocUnsafe(6 + packed.length);
+  out[0] = Tag.VERSION_MAGIC;
+  out[1] = Tag.COMPRESSED;
+  out.writeUInt32BE(body.length, 2);
+  packed.copy(out, 6);
+  return out;
+}
