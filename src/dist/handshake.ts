@@ -263,7 +263,21 @@ export async function initiate(
     const ours = genChallenge();
     io.send(encodeChallengeReply({ challenge: ours, digest: genDigest(challenge.challenge, options.cookie) }));
 
-    const ack = await io.recvAs(decodeChallengeAck);
+    let ack: Uint8Array;
+    try {
+      ack = await io.recvAs(decodeChallengeAck);
+    } catch (e) {
+      // dist_util closes without a word when our digest is wrong.
+      if (e instanceof HandshakeError && e.status === 'closed') {
+        throw refuse(
+          logger,
+          remote,
+          'bad_cookie',
+          `${remote} closed the connection after our challenge reply: it refused our digest (wrong cookie?)`,
+        );
+      }
+      throw e;
+    }
     if (!checkDigest(ack, ours, options.cookie)) {
       throw refuse(
         logger,

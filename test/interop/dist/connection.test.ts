@@ -125,6 +125,97 @@ describe('dist/connection: against real erl', { skip }, () => {
           await reg.close();
         }
       });
+
+      it('refuses a wrong cookie as initiator (erl logs the invalid challenge reply)', async () => {
+        const opts = { ...base(), cookie: 'wrong_cookie' };
+        await assert.rejects(
+          initiate(tcpTransport(await dial(erlPort)), { ...opts, localName: `${uniqueName('tsbad')}@${host}`, remoteName: peer.node }),
+          (e: unknown) => {
+            assert.ok(e instanceof HandshakeError);
+            assert.equal(e.status, 'bad_cookie');
+            assert.equal(e.node, peer.node);
+            return true;
+          },
+        );
+        assert.ok(logs.some((l) => l.includes(peer.node) && /cookie/.test(l)), logs.join('\n'));
+        const deadline = Date.now() + 10_000;
+        while (!peer.log.some((l) => /Invalid challenge reply/.test(l)) && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        assert.ok(peer.log.some((l) => /Invalid challenge reply/.test(l)), `erl logged: ${peer.log.join('')}`);
+      });
+
+      it('refuses a wrong cookie as acceptor with a clear log line', async () => {
+        const alive = uniqueName('tsck');
+        const localName = `${alive}@${host}`;
+        const reg = await register({ name: alive, port: listener.port, epmdPort: epmd.port });
+        try {
+          const accepted = (async () =>
+            accept(tcpTransport(await listener.next()), {
+              ...base(),
+              cookie: 'not_the_cookie',
+              localName,
+              decide: () => 'ok',
+            }))();
+          const connected = peer.eval(`net_kernel:connect_node('${localName}').`);
+          await assert.rejects(accepted, (e: unknown) => e instanceof HandshakeError && e.status === 'bad_cookie');
+          assert.equal(await connected, 'false');
+          assert.ok(
+            logs.some((l) => l.includes('Invalid challenge reply') && l.includes(peer.node)),
+            logs.join('\n'),
+          );
+        } finally {
+          await reg.close();
+        }
+      });
+
+      it('refuses a peer whose name is not the node dialled', async () => {
+        const other = `someone_else@${host}`;
+        await assert.rejects(
+          initiate(tcpTransport(await dial(erlPort)), { ...base(), localName: `${uniqueName('tsmm')}@${host}`, remoteName: other }),
+          (e: unknown) => e instanceof HandshakeError && e.status === 'name_mismatch' && e.node === other,
+        );
+      });
+
+      it('sends a 64 MiB binary in fragments while a small message overtakes it', async () => {
+        const { conn, self } = await connectToErl();
+        const other = localPid(conn.localName, self.creation);
+        try {
+          const big = new Uint8Array(64 * 1024 * 1024).fill(0xab);
+          big[0] = 1;
+          big[big.length - 1] = 2;
+          conn.send({ op: 'REG_SEND', from: self, to: atom('inbox'), message: new Tuple([atom('size'), big]) });
+          conn.send({ op: 'REG_SEND', from: other, to: atom('inbox'), message: atom('small') });
+          const size = await peer.waitEvent((e) => e.text.startsWith('{size,'), 60_000);
+          assert.equal(size.text, `{size,${64 * 1024 * 1024},1,2}`);
+          const iSmall = peer.events.findIndex((e) => e.text === '{got,small}');
+          const iBig = peer.events.indexOf(size);
+          assert.ok(iSmall >= 0 && iSmall < iBig, 'the small message from another sender arrived first');
+        } finally {
+          conn.close();
+        }
+      });
+
+      it('receives a 64 MiB binary from erl (reassembled) and a small message meanwhile', async () => {
+        const { conn, self } = await connectToErl();
+        const inbox = new Inbox(conn);
+        try {
+          const n = 64 * 1024 * 1024;
+          conn.send({ op: 'REG_SEND', from: self, to: atom('inbox'), message: new Tuple([atom('big_to'), self, n]) });
+          conn.send({ op: 'REG_SEND', from: self, to: atom('inbox'), message: new Tuple([atom('echo'), self, 'after']) });
+          const big = await inbox.waitFor((m) => m.op === 'SEND' && m.message instanceof Tuple && isAtom(m.message.elements[0], 'big'), 60_000);
+          assert.ok(big.op === 'SEND' && big.message instanceof Tuple);
+          const bin = big.message.elements[1];
+          assert.ok(bin instanceof Uint8Array);
+          assert.equal(bin.length, n);
+          assert.ok(bin.every((b) => b === 255));
+          const echo = await inbox.waitFor((m) => m.op === 'SEND' && m.message instanceof Tuple && isAtom(m.message.elements[0], 'echo_reply'));
+          assert.ok(echo);
+          assert.equal(conn.inspect().reassembling, 0);
+        } finally {
+          conn.close();
+        }
+      });
     });
   }
 });
