@@ -322,7 +322,13 @@ function writeMap(w: Writer, map: ReadonlyMap<Term, Term>, depth: number): void 
   w.u8(Tag.MAP_EXT).u32(map.size);
   let entries: Iterable<[Term, Term]> = map.entries();
   if (map.size > 1 && map.size <= FLATMAP_LIMIT) {
-    entries = [...map.entries()].sort((a, b) => compareMapKeys(a[0], b[0]));
+    const sorted = [...map.entries()].sort((a, b) => compareMapKeys(a[0], b[0]));
+    for (let i = 1; i < sorted.length; i++) {
+      if (compareMapKeys(sorted[i - 1]![0], sorted[i]![0]) === 0) {
+        throw new Failure('two keys of the Map are the same term');
+      }
+    }
+    entries = sorted;
   }
   let index = 0;
   let side = 'key';

@@ -37,3 +37,4 @@ export {
 } from './dist-header.ts';
 export { compare, compareMapKeys, compareText, Kind, termKind } from './compare.ts';
 export { equals } from './equals.ts';
+export { format, setLocalNodeForPrinting, type FormatOptions } from './format.ts';
