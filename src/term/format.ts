@@ -235,7 +235,7 @@ class Printer {
     const text = binaryText(v);
     if (this.erlang) {
       if (text !== undefined && printableText(text, ERLANG_ESCAPES)) {
-        const ascii = /^[\x00-\x7f]*$/.test(text);
+        const ascii = Buffer.byteLength(text) === text.length;
         return `<<${quote(text, '"', ERLANG_ESCAPES)}${ascii ? '' : '/utf8'}>>`;
       }
       return `<<${[...bytesOf(v)].join(',')}>>`;
