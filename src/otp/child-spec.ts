@@ -146,6 +146,8 @@ function bad(reason: Term, message: string): never {
 function asTerm(value: unknown): Term {
   if (value === undefined) return atom('undefined');
   if (typeof value === 'function') return atom(value.name || 'anonymous');
+  // Option values are atoms in Erlang ('sometimes' stands for the atom sometimes).
+  if (typeof value === 'string' && value.length <= 255) return atom(value);
   return value as Term;
 }
 

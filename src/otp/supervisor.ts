@@ -31,6 +31,7 @@
  * @module
  */
 import type { Process } from '../process/process.ts';
+import { formatTerm } from '../process/format.ts';
 import type { Runtime } from '../process/runtime.ts';
 import type { Dest } from '../process/process.ts';
 import { Atom, atom, Pid, Tuple, tuple, type Term } from '../term/types.ts';
@@ -247,7 +248,7 @@ class SupervisorServer implements HostCallbacks, StrategyContext {
       if (!child) return;
       return this.#onChildExit(child, message.elements[2]!);
     }
-    this.#logger.log('error', `Supervisor received unexpected message: ${String(message)}`, {
+    this.#logger.log('error', `Supervisor received unexpected message: ${formatTerm(message)}`, {
       label: 'supervisor_unexpected_message',
       supervisor: this.#name,
       message,

@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DynamicSupervisor } from '../../../src/otp/dynamic-supervisor.ts';
+import { Pid, Tuple, tuple } from '../../../src/term/types.ts';
+import {
+  A,
+  crash,
+  inProcess,
+  Journal,
+  newRuntime,
+  waitUntil,
+  worker,
+} from './supervisor-support.ts';
+
+test('otp/dynamic-supervisor: starts children on demand and lists them with id undefined', async () => {
+  const { rt } = newRuntime();
+  const j = new Journal();
+  await inProcess(rt, async (self) => {
+    const sup = await DynamicSupervisor.startLink(self, { name: 'dyn' });
+    assert.deepEqual(await DynamicSupervisor.whichChildren(self, sup), []);
+    const r1 = await DynamicSupervisor.startChild(self, 'dyn', { id: 'x', start: worker(j, 'a') });
+    const r2 = await DynamicSupervisor.startChild(self, 'dyn', {
+      id: 'x', // ids do not matter here
+      start: worker(j, 'b'),
+      type: 'supervisor',
+    });
+    assert.ok(r1.ok && r1.pid instanceof Pid);
+    assert.ok(r2.ok && r2.pid instanceof Pid);
+    const children = await DynamicSupervisor.whichChildren(self, sup);
+    assert.equal(children.length, 2);
+    assert.ok(children.every((c) => c.id === A('undefined')));
+    assert.deepEqual(await DynamicSupervisor.countChildren(self, sup), {
+      specs: 2,
+      active: 2,
+      supervisors: 1,
+      workers: 1,
+    });
+    assert.deepEqual(await DynamicSupervisor.terminateChild(self, sup, r1.pid!), { ok: true });
+    assert.equal(rt.isAlive(r1.pid!), false);
+    assert.deepEqual(await DynamicSupervisor.terminateChild(self, sup, r1.pid!), {
+      ok: false,
+      reason: A('not_found'),
+    });
+    await DynamicSupervisor.stop(self, sup);
+    assert.equal(rt.isAlive(r2.pid!), false);
+  });
+});
+
+test('otp/dynamic-supervisor: max_children refuses starts beyond the limit', async () => {
+  const { rt } = newRuntime();
+  const j = new Journal();
+  await inProcess(rt, async (self) => {
+    const sup = await DynamicSupervisor.startLink(self, { maxChildren: 2 });
+    const start = (id: string) =>
+      DynamicSupervisor.startChild(self, sup, { id, start: worker(j, id) });
+    const a = await start('a');
+    assert.equal((await start('b')).ok, true);
+    assert.deepEqual(await start('c'), { ok: false, reason: A('max_children') });
+    await DynamicSupervisor.terminateChild(self, sup, (a as { pid: Pid }).pid);
+    assert.equal((await start('d')).ok, true);
+    assert.equal(j.starts('c'), 0);
+    await DynamicSupervisor.stop(self, sup);
+  });
+});
+
+test('otp/dynamic-supervisor: start results pass through: error, ignore, {ok, Pid, Info}, already_started', async () => {
+  const { rt } = newRuntime();
+  const j = new Journal();
+  await inProcess(rt, async (self) => {
+    const sup = await DynamicSupervisor.startLink(self);
+    const existing = self.spawn(() => new Promise(() => {}));
+    const already = await DynamicSupervisor.startChild(self, sup, {
+      id: 'x',
+      start: () => tuple(A('error'), tuple(A('already_started'), existing)),
+    });
+    assert.deepEqual(already, { ok: false, reason: tuple(A('already_started'), existing) });
+    const ignored = await DynamicSupervisor.startChild(self, sup, {
+      id: 'x',
+      start: worker(j, 'i', { ignore: true }),
+    });
+    assert.deepEqual(ignored, { ok: true, pid: undefined });
+    const withInfo = await DynamicSupervisor.startChild(self, sup, {
+      id: 'x',
+      start: (s) =>
+        tuple(
+          A('ok'),
+          s.spawnLink(() => new Promise(() => {})),
+          'extra',
+        ),
+    });
+    assert.ok(withInfo.ok && withInfo.info === 'extra');
+    const bad = await DynamicSupervisor.startChild(self, sup, {
+      id: 'x',
+      start: worker(j, 'b'),
+      restart: 'often' as never,
+    });
+    assert.deepEqual(bad, { ok: false, reason: tuple(A('invalid_restart_type'), A('often')) });
+    assert.deepEqual((await DynamicSupervisor.countChildren(self, sup)).specs, 1);
+    await DynamicSupervisor.stop(self, sup);
+  });
+});
+
+test('otp/dynamic-supervisor: restart per child: permanent/transient restart on crash, temporary does not', async () => {
+  const { rt } = newRuntime();
+  const j = new Journal();
+  await inProcess(rt, async (self) => {
+    const sup = await DynamicSupervisor.startLink(self, { intensity: 10 });
+    for (const restart of ['permanent', 'transient', 'temporary'] as const) {
+      await DynamicSupervisor.startChild(self, sup, {
+        id: restart,
+        start: worker(j, restart),
+        restart,
+      });
+    }
+    for (const id of ['permanent', 'transient', 'temporary']) crash(rt, j.pids.get(id)!, A('boom'));
+    await waitUntil(() => j.starts('permanent') === 2 && j.starts('transient') === 2);
+    const counts = await DynamicSupervisor.countChildren(self, sup);
+    assert.equal(counts.specs, 2);
+    assert.equal(j.starts('temporary'), 1);
+    // A normal exit: transient is not restarted, permanent is.
+    crash(rt, j.pids.get('transient')!, A('normal'));
+    crash(rt, j.pids.get('permanent')!, A('normal'));
+    await waitUntil(() => j.starts('permanent') === 3);
+    assert.equal((await DynamicSupervisor.countChildren(self, sup)).specs, 1);
+    assert.equal(j.starts('transient'), 2);
+    await DynamicSupervisor.stop(self, sup);
+  });
+});
+
+test('otp/dynamic-supervisor: exceeding the intensity stops all children and exits shutdown', async () => {
+  const { rt, logger } = newRuntime();
+  const j = new Journal();
+  await inProcess(rt, async (self) => {
+    const sup = await DynamicSupervisor.startLink(self, { intensity: 1, period: 5, now: () => 0 });
+    await DynamicSupervisor.startChild(self, sup, { id: 'a', start: worker(j, 'a') });
+    await DynamicSupervisor.startChild(self, sup, {
+      id: 'b',
+      start: worker(j, 'b', { trapExit: true }),
+    });
+    crash(rt, j.pids.get('a')!, A('boom'));
+    await waitUntil(() => j.starts('a') === 2);
+    crash(rt, j.pids.get('a')!, A('boom'));
+    const exit = (await self.receive(
+      (m) => m instanceof Tuple && m.elements[0] === A('EXIT'),
+    )) as Tuple;
+    assert.equal((exit.elements[1] as Pid).key, sup.key);
+    assert.equal(exit.elements[2], A('shutdown'));
+    assert.ok(j.events.includes('stop:b:shutdown'));
+    assert.ok(logger.entries.some((e) => e.meta?.reason === A('reached_max_restart_intensity')));
+  });
+});
+
+test('otp/dynamic-supervisor: stops all children concurrently, each within its own shutdown time', async () => {
+  const { rt, logger } = newRuntime();
+  const j = new Journal();
+  await inProcess(rt, async (self) => {
+    const sup = await DynamicSupervisor.startLink(self);
+    for (let i = 0; i < 5; i++) {
+      await DynamicSupervisor.startChild(self, sup, {
+        id: i,
+        start: worker(j, `slow${i}`, { trapExit: true, stopDelay: 100 }),
+        shutdown: 2000,
+      });
+    }
+    await DynamicSupervisor.startChild(self, sup, {
+      id: 'stuck',
+      start: worker(j, 'stuck', { trapExit: true, stopDelay: Infinity }),
+      shutdown: 150,
+    });
+    const t0 = performance.now();
+    await DynamicSupervisor.stop(self, sup);
+    const took = performance.now() - t0;
+    // Sequential stopping would take 5 x 100 ms + 150 ms.
+    assert.ok(took < 600, `stopping took ${took} ms`);
+    for (const pid of j.pids.values()) assert.equal(rt.isAlive(pid), false);
+    const errors = logger.entries.filter((e) => e.meta?.errorContext === 'shutdown_error');
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0]!.meta!.reason, A('killed'));
+  });
+});
+
+test('otp/dynamic-supervisor: a failed restart is retried and shows as restarting meanwhile', async () => {
+  const { rt, logger } = newRuntime();
+  const j = new Journal();
+  let failures = 0;
+  await inProcess(rt, async (self) => {
+    const sup = await DynamicSupervisor.startLink(self, { intensity: 5, now: () => 0 });
+    await DynamicSupervisor.startChild(self, sup, {
+      id: 'a',
+      start: worker(j, 'a', {
+        failWith: () =>
+          j.starts('a') === 1 && failures < 2 ? (failures++, A('not_yet')) : undefined,
+      }),
+    });
+    crash(rt, j.pids.get('a')!, A('boom'));
+    await waitUntil(() => j.starts('a') === 2);
+    assert.equal(failures, 2);
+    assert.equal(logger.entries.filter((e) => e.meta?.errorContext === 'start_error').length, 2);
+    const [child] = await DynamicSupervisor.whichChildren(self, sup);
+    assert.equal((child!.child as Pid).key, j.pids.get('a')!.key);
+    await DynamicSupervisor.stop(self, sup);
+  });
+});
