@@ -13,6 +13,7 @@ import type { MonitorNodesOptions, NodeEventListener } from '../node/events.ts';
 import { consoleLogger, type Logger } from '../process/logger.ts';
 import type { Dest, ProcessBody, SpawnOptions } from '../process/index.ts';
 import { Runtime } from '../process/runtime.ts';
+import { setLocalNodeForPrinting } from '../term/format.ts';
 import { atom, type Atom, type Pid, type Term } from '../term/types.ts';
 import { startGlobalShim } from './global-shim.ts';
 import { ping, startNetKernel } from './net-kernel.ts';
@@ -108,6 +109,9 @@ const KILL = atom('kill');
 export async function startNode(options: StartNodeOptions): Promise<BeamNode> {
   const logger = options.logger ?? consoleLogger('warn');
   const dist = await Node.start({ ...options, logger });
+  // Pids of this node print as #PID<0.N.S>, as BEAM prints its own (the last node
+  // started in a JS process wins; format() takes a localNode option for the others).
+  setLocalNodeForPrinting(dist.name);
   const runtime = new Runtime({
     node: dist.nameAtom,
     creation: dist.creation,
