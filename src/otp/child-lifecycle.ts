@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { BeamlinkError } from '../errors.ts';
 import { crashReason } from '../process/crash.ts';
 import { ExitError } from '../process/errors.ts';
 import type { Process } from '../process/process.ts';
@@ -43,6 +44,9 @@ const NORMAL = atom('normal');
  */
 export function reasonOfThrown(e: unknown): Term {
   if (e instanceof ExitError) return e.reason;
+  // Start errors of behaviours (GenServer's StartError, SupervisorStartError) carry the
+  // `{error, Reason}` reason of OTP's start functions.
+  if (e instanceof BeamlinkError && 'reason' in e) return (e as { reason: Term }).reason;
   return crashReason(e);
 }
 
@@ -75,7 +79,10 @@ export async function startChildProcess(
   try {
     return interpretStartReturn(await start(self));
   } catch (e) {
-    return { ok: false, reason: reasonOfThrown(e) };
+    const reason = reasonOfThrown(e);
+    // GenServer.startLink rejects with reason `ignore` where gen_server returns `ignore`.
+    if (reason === IGNORE) return { ok: true, pid: undefined };
+    return { ok: false, reason };
   }
 }
 
