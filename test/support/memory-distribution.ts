@@ -17,15 +17,7 @@
  */
 import type { ControlMessage } from '../../src/dist/control-message.ts';
 import type { Runtime } from '../../src/process/index.ts';
-import {
-  Atom,
-  Float,
-  ImproperList,
-  Pid,
-  Ref,
-  Tuple,
-  type Term,
-} from '../../src/term/types.ts';
+import { Atom, Float, ImproperList, Pid, Ref, Tuple, type Term } from '../../src/term/types.ts';
 
 /** A deep copy with fresh Pid/Ref/Tuple objects, as decoding a wire message gives. */
 export function copyTerm(t: Term): Term {
@@ -35,7 +27,8 @@ export function copyTerm(t: Term): Term {
   if (t instanceof Ref) return new Ref(t.node, t.creation, [...t.ids]);
   if (t instanceof Tuple) return new Tuple(t.elements.map(copyTerm));
   if (Array.isArray(t)) return t.map(copyTerm);
-  if (t instanceof ImproperList) return new ImproperList(t.elements.map(copyTerm), copyTerm(t.tail));
+  if (t instanceof ImproperList)
+    return new ImproperList(t.elements.map(copyTerm), copyTerm(t.tail));
   if (t instanceof Float) return new Float(t.value);
   if (t instanceof Uint8Array) return Uint8Array.from(t);
   if (t instanceof Map) {
@@ -54,7 +47,8 @@ export function copyTerm(t: Term): Term {
 function copyControl(m: ControlMessage): ControlMessage {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(m)) {
-    if (k === 'op' || typeof v === 'bigint' || typeof v === 'number' || typeof v === 'string') out[k] = v;
+    if (k === 'op' || typeof v === 'bigint' || typeof v === 'number' || typeof v === 'string')
+      out[k] = v;
     else if (k === 'options' || k === 'args') out[k] = (v as Term[]).map(copyTerm);
     else out[k] = copyTerm(v as Term);
   }
