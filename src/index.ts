@@ -1,2 +1,3 @@
 export * from './term/index.ts';
 export * from './epmd/index.ts';
+export * from './dist/index.ts';
