@@ -34,8 +34,8 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import type { BinaryMode } from '../term/decode.ts';
-import { Writer } from '../term/writer.ts';
+import type { BinaryMode } from '../term/index.ts';
+import { Writer } from '../term/index.ts';
 import { atom, type Term } from '../term/types.ts';
 import { ControlDecodeError, fromWire, hasPayload, toWire } from './control.ts';
 import type { ControlMessage } from './control-message.ts';

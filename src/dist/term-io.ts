@@ -1,41 +1,28 @@
 /**
- * The connection's bridge to the term codec: encode without the version byte into the
- * shared writer, decode at an offset, and read the `131,68` distribution header with its
- * atom cache (erl_ext_dist, "Distribution Header").
- *
- * ```
- * NumberOfAtomCacheRefs:8, Flags:(N/2+1 bytes), AtomCacheRefs…
- * Flags: one half-byte per ref (even refs in the low half): NewCacheEntryFlag (bit 3),
- *        SegmentIndex (bits 0-2); the last half-byte: bit 0 = LongAtoms
- * ref:   new entry → InternalSegmentIndex:8, Length:8|16, AtomText (UTF-8)
- *        old entry → InternalSegmentIndex:8
- * ```
+ * The connection's bridge to the term codec (`src/term/`): encode without the version
+ * byte into the shared writer, decode at an offset, and read the atom-cache part of a
+ * `131,68` distribution header (erl_ext_dist, "Distribution Header") into the
+ * connection's receive-side {@link AtomCache}.
  *
  * Atoms that enter the cache come from a peer whose cookie checked out; they are interned
  * as any decoded atom is (the table is bounded). A reference to an empty cache slot is a
- * protocol error.
+ * `TermDecodeError`, which closes the connection as a protocol error.
  *
  * @see https://www.erlang.org/doc/apps/erts/erl_ext_dist.html#distribution-header
  * @module
  */
-import { decodeAt, type DecodeOptions } from '../term/decode.ts';
-import { encodeInto } from '../term/encode.ts';
-import { TermDecodeError } from '../term/errors.ts';
-import { Atom, type Term } from '../term/types.ts';
-import type { Writer } from '../term/writer.ts';
+import {
+  AtomCache,
+  decodeAt,
+  decodeAtomCacheRefs,
+  encodeInto,
+  type Atom,
+  type DecodeOptions,
+  type Term,
+  type Writer,
+} from '../term/index.ts';
 
-/** 8 segments × 256 entries: the receiving side of one connection's atom cache. */
-export class AtomCache {
-  private readonly entries: (Atom | undefined)[] = new Array(2048);
-
-  get(index: number): Atom | undefined {
-    return this.entries[index];
-  }
-
-  set(index: number, value: Atom): void {
-    this.entries[index] = value;
-  }
-}
+export { AtomCache };
 
 /**
  * Encodes `term` without its 131 version byte at the end of `writer`.
@@ -68,13 +55,10 @@ export function decodeTermAt(
   return { term: r.value, offset: r.offset };
 }
 
-const NO_ATOMS: readonly Atom[] = [];
-
 /**
  * Reads the atom-cache part of a `131,68` header starting at `offset` (the
  * NumberOfAtomCacheRefs byte), updating `cache` with new entries. Returns the atoms the
- * message's ATOM_CACHE_REFs index and where the control message starts. Throws
- * `TermDecodeError` for a short header or a reference to an empty slot.
+ * message's ATOM_CACHE_REFs index and where the control message starts.
  *
  * @example
  * ```ts
@@ -85,49 +69,7 @@ export function readDistHeader(
   buf: Buffer,
   offset: number,
   cache: AtomCache,
-): { offset: number; atoms: readonly Atom[] } {
-  const need = (n: number, at: number) => {
-    if (at + n > buf.length) throw new TermDecodeError('distribution header cut short', at);
-  };
-  need(1, offset);
-  const n = buf[offset]!;
-  let pos = offset + 1;
-  if (n === 0) return { offset: pos, atoms: NO_ATOMS };
-  const flagBytes = (n >> 1) + 1;
-  need(flagBytes, pos);
-  const flagsAt = pos;
-  pos += flagBytes;
-  const half = (i: number) => {
-    const byte = buf[flagsAt + (i >> 1)]!;
-    return i & 1 ? byte >> 4 : byte & 0x0f;
-  };
-  const longAtoms = (half(n) & 1) !== 0;
-  const atoms: Atom[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const f = half(i);
-    const segment = f & 0x7;
-    need(1, pos);
-    const index = segment * 256 + buf[pos]!;
-    pos += 1;
-    if (f & 0x8) {
-      need(longAtoms ? 2 : 1, pos);
-      const len = longAtoms ? buf.readUInt16BE(pos) : buf[pos]!;
-      pos += longAtoms ? 2 : 1;
-      need(len, pos);
-      let a: Atom;
-      try {
-        a = Atom.of(buf.toString('utf8', pos, pos + len));
-      } catch (e) {
-        throw new TermDecodeError(`atom-cache entry ${index}: ${(e as Error).message}`, pos);
-      }
-      pos += len;
-      cache.set(index, a);
-      atoms[i] = a;
-    } else {
-      const a = cache.get(index);
-      if (a === undefined) throw new TermDecodeError(`atom-cache reference to empty slot ${index}`, pos - 1);
-      atoms[i] = a;
-    }
-  }
-  return { offset: pos, atoms };
+): { offset: number; atoms: readonly Atom[] | undefined } {
+  const h = decodeAtomCacheRefs(buf, offset, cache);
+  return { offset: h.offset, atoms: h.refs.length > 0 ? h.refs : undefined };
 }
