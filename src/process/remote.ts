@@ -198,15 +198,16 @@ function spawnReply(rt: Runtime, m: ControlMessage & { op: 'SPAWN_REPLY' }): voi
   if (p === undefined) return;
   const pending = p.spawnRequests?.get(rt.ids.refNumber(m.reqId));
   if (pending === undefined) return;
-  p.spawnRequests!.delete(rt.ids.refNumber(m.reqId));
+  const key = rt.ids.refNumber(m.reqId);
+  p.spawnRequests!.delete(key);
+  const ref = pending.ref;
   if (m.result instanceof Pid) {
-    const key = rt.ids.refNumber(m.reqId);
     if (m.flags & 1) {
       (p.links ??= new Map()).set(m.result.key, { pid: m.result, unlinkId: 0n });
     }
     if (m.flags & 2) {
       (p.monitors ??= new Map()).set(key, {
-        ref: m.reqId,
+        ref,
         target: m.result,
         name: null,
         node: m.result.node,
@@ -215,9 +216,9 @@ function spawnReply(rt: Runtime, m: ControlMessage & { op: 'SPAWN_REPLY' }): voi
       });
     }
     rt.trackRemote(p, m.result.node);
-    rt.deliver(p, new Tuple([SPAWN_REPLY_ATOM, m.reqId, OK, m.result]));
+    rt.deliver(p, new Tuple([SPAWN_REPLY_ATOM, ref, OK, m.result]));
   } else {
-    rt.deliver(p, new Tuple([SPAWN_REPLY_ATOM, m.reqId, ERROR, m.result as Term]));
+    rt.deliver(p, new Tuple([SPAWN_REPLY_ATOM, ref, ERROR, m.result as Term]));
   }
 }
 
