@@ -176,12 +176,14 @@ export class Task {
    */
   static async<T>(self: Process, fn: TaskFunction<T>): TaskHandle<T> {
     const owner = self.pid;
-    let ref: Ref | undefined;
+    const tag: { ref?: Ref } = {};
     // The body starts after this function returns (spawns run in a later microtask), so
-    // `ref` is set by then.
-    const pid = self.spawnLink((taskSelf) => runTask(taskSelf, fn, owner, ref!), { label: 'Task' });
-    ref = self.monitor(pid);
-    return { pid, ref, owner, mfa: taskMfa(fn) };
+    // the monitor reference is known by then.
+    const pid = self.spawnLink((taskSelf) => runTask(taskSelf, fn, owner, tag.ref!), {
+      label: 'Task',
+    });
+    tag.ref = self.monitor(pid);
+    return { pid, ref: tag.ref, owner, mfa: taskMfa(fn) };
   }
 
   /**
