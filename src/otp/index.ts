@@ -23,3 +23,31 @@ export {
   type StartOptions,
   type Caller,
 } from './gen-server.ts';
+export {
+  Supervisor,
+  type SupervisorOptions,
+  type StrategyName,
+  type ChildCounts,
+  type ChildInfo,
+  type StartChildResult,
+  type OkResult,
+} from './supervisor.ts';
+export { DynamicSupervisor, type DynamicSupervisorOptions } from './dynamic-supervisor.ts';
+export { Task, type TaskHandle, type TaskResult, type TaskFunction } from './task.ts';
+export { TaskSupervisor, type TaskSupervisorOptions, type TaskOptions } from './task-supervisor.ts';
+export {
+  checkChildSpec,
+  checkStartSpec,
+  startWith,
+  type ChildSpec,
+  type ChildSpecInput,
+  type HasChildSpec,
+  type NormalizedChildSpec,
+  type RestartType,
+  type Shutdown,
+  type ChildType,
+  type StartFunction,
+  type StartReturn,
+} from './child-spec.ts';
+export { RestartIntensity, type Clock, type RestartIntensityOptions } from './restart-intensity.ts';
+export { ChildSpecError, SupervisorStartError, TaskOwnerError } from './errors.ts';
