@@ -38,6 +38,7 @@ import { tcpTransport } from '../dist/transport.ts';
 import { lookup } from '../epmd/client.ts';
 import { atom, type Atom, type Term } from '../term/types.ts';
 import { channels } from './diagnostics.ts';
+import { handshakeSafe } from './handshake-transport.ts';
 import { NodeEvents, type NodeDownReason, type NodeType } from './events.ts';
 import { isAllowed, nameMismatch, splitNodeName, type NameType } from './names.ts';
 
@@ -317,7 +318,7 @@ export class Connections {
         throw new Error('cancelled');
       }
       this.track(socket);
-      return initiate(tcpTransport(socket), {
+      return initiate(handshakeSafe(tcpTransport(socket)), {
         localName: this.config.name,
         localCreation: this.config.creation,
         cookie: this.config.cookie,
@@ -396,7 +397,7 @@ export class Connections {
       direction: 'incoming',
       cancel: () => socket.destroy(),
     };
-    accept(tcpTransport(socket), {
+    accept(handshakeSafe(tcpTransport(socket)), {
       localName: this.config.name,
       localCreation: this.config.creation,
       cookie: this.config.cookie,

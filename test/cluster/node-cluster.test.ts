@@ -1,0 +1,296 @@
+// Several beamlink nodes in one JS process (and across OS processes), with beamlink's
+// own port mapper: simultaneous connects, transitive connections, queueing, allow lists,
+// a restarted peer, stop().
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { lookup } from '../../src/epmd/client.ts';
+import { EpmdDaemon } from '../../src/epmd/daemon.ts';
+import { startNode, type BeamNode } from '../../src/kernel/start-node.ts';
+import type { NodeEvent } from '../../src/node/events.ts';
+import { memoryLogger } from '../../src/process/logger.ts';
+import { atom, Tuple, type Term } from '../../src/term/types.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+let counter = 0;
+const uniq = (p: string): string => `${p}_${process.pid}_${++counter}`;
+
+async function waitFor(pred: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const names = (n: BeamNode): string[] =>
+  n
+    .nodes()
+    .map((a) => a.name)
+    .sort();
+
+describe('cluster/node: beamlink nodes together', () => {
+  let epmd: EpmdDaemon;
+  const started: BeamNode[] = [];
+  const start = async (
+    prefix: string,
+    extra: Partial<Parameters<typeof startNode>[0]> = {},
+  ): Promise<BeamNode> => {
+    const n = await startNode({
+      sname: uniq(prefix),
+      cookie: 'cluster',
+      epmdPort: epmd.port,
+      logger: memoryLogger(),
+      ...extra,
+    });
+    started.push(n);
+    return n;
+  };
+
+  before(async () => {
+    epmd = await EpmdDaemon.start({ port: 0 });
+  });
+  after(async () => {
+    for (const n of started) await n.stop();
+    await epmd.stop();
+  });
+
+  it('simultaneous connect ends with exactly one connection, every time', async () => {
+    for (let round = 0; round < 5; round++) {
+      const a = await start('sima');
+      const b = await start('simb');
+      const evA: NodeEvent[] = [];
+      const evB: NodeEvent[] = [];
+      a.monitorNodes((e) => evA.push(e));
+      b.monitorNodes((e) => evB.push(e));
+      const [ra, rb] = await Promise.all([a.connect(b.name), b.connect(a.name)]);
+      assert.equal(ra, true);
+      assert.equal(rb, true);
+      assert.deepEqual(names(a), [b.name]);
+      assert.deepEqual(names(b), [a.name]);
+      // Give a losing attempt time to show up as a second nodeup or a nodedown.
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(
+        evA.map((e) => e.type),
+        ['nodeup'],
+      );
+      assert.deepEqual(
+        evB.map((e) => e.type),
+        ['nodeup'],
+      );
+      assert.equal(await a.ping(b.name), 'pong');
+      assert.equal(a.dist.inspect().connections.length, 1);
+      assert.equal(b.dist.inspect().connections.length, 1);
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it('connections among beamlink nodes are transitive (A-B, B-C make A-C)', async () => {
+    const a = await start('ta');
+    const b = await start('tb');
+    const c = await start('tc');
+    assert.equal(await a.connect(b.name), true);
+    assert.equal(await c.connect(b.name), true);
+    await waitFor(
+      () => names(a).includes(c.name) && names(c).includes(a.name),
+      10_000,
+      'A and C connected through B',
+    );
+    assert.deepEqual(names(a), [b.name, c.name].sort());
+    assert.deepEqual(names(b), [a.name, c.name].sort());
+    assert.deepEqual(names(c), [a.name, b.name].sort());
+    // A fourth node joining one of them reaches all.
+    const d = await start('td');
+    assert.equal(await d.connect(c.name), true);
+    await waitFor(
+      () => [a, b, c].every((n) => names(n).includes(d.name)) && names(d).length === 3,
+      10_000,
+      'D connected to all',
+    );
+  });
+
+  it('hidden nodes are not transitive and not in nodes()', async () => {
+    const a = await start('ha');
+    const b = await start('hb');
+    const h = await start('hh', { hidden: true });
+    assert.equal(await a.connect(b.name), true);
+    assert.equal(await h.connect(b.name), true);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(h.connectionState(a.name), undefined);
+    assert.deepEqual(names(b), [a.name]);
+    assert.deepEqual(
+      b.nodes('hidden').map((n) => n.name),
+      [h.name],
+    );
+    assert.deepEqual(
+      b
+        .nodes('connected')
+        .map((n) => n.name)
+        .sort(),
+      [a.name, h.name].sort(),
+    );
+  });
+
+  it('a send to an unconnected node waits for the connection; messages keep their order', async () => {
+    const a = await start('qa');
+    const b = await start('qb');
+    const got: Term[] = [];
+    b.spawn(
+      async (self) => {
+        for (;;) got.push((await self.receive())!);
+      },
+      { name: 'sink' },
+    );
+    for (let i = 0; i < 1000; i++) a.send(['sink', b.name], i);
+    assert.equal(a.connectionState(b.name), 'pending');
+    await waitFor(() => got.length === 1000, 10_000, '1000 messages');
+    assert.deepEqual(
+      got,
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
+  });
+
+  it('monitors toward a node that cannot be reached fire noconnection', async () => {
+    const a = await start('na');
+    const ghost = `${uniq('ghost')}@${a.name.split('@')[1]}`;
+    const down = await new Promise<Term | undefined>((resolve) => {
+      a.spawn(async (self) => {
+        self.monitor(['anything', ghost]);
+        resolve(await self.receive(undefined, { timeout: 10_000 }));
+      });
+    });
+    assert.ok(down instanceof Tuple, String(down));
+    assert.equal(down.elements[0], atom('DOWN'));
+    assert.equal(down.elements[4], atom('noconnection'));
+    assert.equal(await a.ping(ghost), 'pang');
+  });
+
+  it('the allow list refuses others both ways', async () => {
+    const a = await start('aa');
+    const b = await start('ab');
+    const picky = await start('ap', { allow: [a.name] });
+    assert.equal(await picky.connect(b.name), false);
+    assert.equal(await b.connect(picky.name), false);
+    assert.equal(await a.connect(picky.name), true);
+    assert.deepEqual(picky.dist.allowed(), [a.name]);
+  });
+
+  it('a peer that restarts under the same name comes back with a new creation', async () => {
+    const a = await start('ra');
+    const bName = uniq('rb');
+    const b1 = await start('x', { sname: bName });
+    const evA: NodeEvent[] = [];
+    a.monitorNodes((e) => evA.push(e));
+    assert.equal(await a.connect(b1.name), true);
+    const oldCreation = b1.creation;
+    await b1.stop();
+    await waitFor(() => evA.some((e) => e.type === 'nodedown'), 5_000, 'nodedown');
+    const b2 = await start('x', { sname: bName });
+    assert.notEqual(b2.creation, oldCreation);
+    assert.equal(await a.ping(b2.name), 'pong');
+    assert.deepEqual(
+      evA.map((e) => e.type),
+      ['nodeup', 'nodedown', 'nodeup'],
+    );
+    const info = a.dist.inspect().connections.find((c) => c.node === b2.name);
+    assert.equal(info?.creation, b2.creation);
+  });
+
+  it('stop() says nodedown to peers and leaves the port mapper', async () => {
+    const a = await start('sa');
+    const b = await start('sb');
+    const ev: NodeEvent[] = [];
+    b.monitorNodes((e) => ev.push(e));
+    assert.equal(await a.connect(b.name), true);
+    await a.stop();
+    await waitFor(() => ev.some((e) => e.type === 'nodedown'), 5_000, 'nodedown at b');
+    assert.equal(await lookup(a.name.split('@')[0]!, '127.0.0.1', { epmdPort: epmd.port }), null);
+  });
+
+  it('across OS processes: three beamlink nodes become fully connected', async () => {
+    const children: Child[] = [];
+    try {
+      const x = await Child.start(uniq('px'), epmd.port);
+      children.push(x);
+      const y = await Child.start(uniq('py'), epmd.port);
+      children.push(y);
+      const local = await start('pl');
+      // local - x, local - y: x and y must find each other through us.
+      assert.equal(await local.connect(x.name), true);
+      assert.equal(await local.connect(y.name), true);
+      for (const c of [x, y]) {
+        const others = [local.name, c === x ? y.name : x.name].sort();
+        const deadline = Date.now() + 15_000;
+        for (;;) {
+          const seen = (await c.request('nodes')).split(',').filter(Boolean).sort();
+          if (JSON.stringify(seen) === JSON.stringify(others)) break;
+          if (Date.now() > deadline) throw new Error(`${c.name} sees ${seen.join(',')}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      assert.equal(await x.request(`ping ${y.name}`), 'pong');
+    } finally {
+      for (const c of children) await c.stop();
+    }
+  });
+});
+
+/** A beamlink node in a child process, driven over stdin (cluster/node-child.ts). */
+class Child {
+  readonly name: string;
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly replies: string[] = [];
+  private readonly waiters: Array<(line: string) => void> = [];
+
+  private constructor(child: ChildProcessWithoutNullStreams, name: string) {
+    this.child = child;
+    this.name = name;
+  }
+
+  static async start(sname: string, epmdPort: number): Promise<Child> {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/cluster/node-child.ts', sname, String(epmdPort), 'cluster'],
+      { cwd: ROOT, stdio: 'pipe' },
+    );
+    const errors: string[] = [];
+    child.stderr.on('data', (d: Buffer) => errors.push(String(d)));
+    const lines = createInterface({ input: child.stdout });
+    const name = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(
+        () => reject(new Error(`child did not start:\n${errors.join('')}`)),
+        60_000,
+      );
+      lines.once('line', (l) => {
+        clearTimeout(t);
+        resolve(l.replace(/^up /, ''));
+      });
+    });
+    const c = new Child(child, name);
+    lines.on('line', (l) => {
+      const w = c.waiters.shift();
+      if (w) w(l);
+      else c.replies.push(l);
+    });
+    return c;
+  }
+
+  request(line: string): Promise<string> {
+    this.child.stdin.write(`${line}\n`);
+    const ready = this.replies.shift();
+    if (ready !== undefined) return Promise.resolve(ready);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.stdin.end();
+    const t = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(t);
+  }
+}
