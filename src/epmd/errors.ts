@@ -129,3 +129,29 @@ export class EpmdBadRequestError extends EpmdError {
     this.tag = tag;
   }
 }
+
+/**
+ * The daemon could not listen where it was told to (the port is taken, or the address is
+ * not on this machine).
+ *
+ * @example
+ * ```ts
+ * await EpmdDaemon.start({ port: 4369 }).catch((e) => e.code) // 'BL_ERR_EPMD_LISTEN' if taken
+ * ```
+ */
+export class EpmdListenError extends EpmdError {
+  /** The system error code (`EADDRINUSE`, `EADDRNOTAVAIL`, ...). */
+  readonly syscallCode: string | undefined;
+
+  constructor(context: { host: string; port: number }, cause: Error & { code?: string }) {
+    const inUse = cause.code === 'EADDRINUSE';
+    super(
+      'BL_ERR_EPMD_LISTEN',
+      `cannot listen on ${context.host}:${context.port} (${cause.code ?? cause.message})` +
+        (inUse ? ': a port mapper is probably running there already (`npx beamlink names`)' : ''),
+      context,
+      { cause },
+    );
+    this.syscallCode = cause.code;
+  }
+}

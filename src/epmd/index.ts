@@ -16,3 +16,4 @@
 export * from './errors.ts';
 export * from './protocol.ts';
 export * from './client.ts';
+export * from './daemon.ts';
