@@ -384,6 +384,7 @@ class ServerLoop<S> {
   lastMessage: Term = null;
   timer: ReturnType<typeof setTimeout> | null = null;
   timerGen = 0;
+  stopping = false;
   readonly name: Term;
 
   constructor(cb: GenServerCallbacks<S, Term, Term, Term>, self: Process, parent: Pid, name: Term) {
@@ -447,7 +448,10 @@ class ServerLoop<S> {
             r = { stop: new Tuple([BAD_CALL, el[2]!]), state: this.state };
           else r = cb.handleCall(el[2]!, from, this.state, this.self);
           return isThenable(r)
-            ? r.then((x) => this.afterCall(x as CallResult<S, Term>, from))
+            ? r.then(
+                (x) => this.afterCall(x as CallResult<S, Term>, from),
+                (e: unknown) => this.crash(e),
+              )
             : this.afterCall(r as CallResult<S, Term>, from);
         }
         if (tag === GEN_CAST && el.length === 2) {
@@ -455,7 +459,10 @@ class ServerLoop<S> {
             r = { stop: new Tuple([BAD_CAST, el[1]!]), state: this.state };
           else r = cb.handleCast(el[1]!, this.state, this.self);
           return isThenable(r)
-            ? r.then((x) => this.after(x as NoReplyResult<S>))
+            ? r.then(
+                (x) => this.after(x as NoReplyResult<S>),
+                (e: unknown) => this.crash(e),
+              )
             : this.after(r as NoReplyResult<S>);
         }
         if (
@@ -479,7 +486,10 @@ class ServerLoop<S> {
       }
       r = cb.handleInfo(m, this.state, this.self);
       return isThenable(r)
-        ? r.then((x) => this.after(x as NoReplyResult<S>))
+        ? r.then(
+            (x) => this.after(x as NoReplyResult<S>),
+            (e: unknown) => this.crash(e),
+          )
         : this.after(r as NoReplyResult<S>);
     } catch (e) {
       return this.crash(e);
@@ -635,12 +645,14 @@ class ServerLoop<S> {
   }
 
   crash(e: unknown): unknown {
+    if (this.stopping) throw e;
     const reason = e instanceof ExitError ? e.reason : crashReason(e);
     return this.terminate(reason, this.lastMessage);
   }
 
   /** Runs `terminate`, logs the crash report unless the reason is normal, exits. */
   terminate(reason: Term, last: Term): unknown {
+    this.stopping = true;
     if (this.timer !== null) clearTimeout(this.timer);
     const finish = (): never => {
       if (!isNormalExit(reason)) this.report(reason, last);
