@@ -17,3 +17,4 @@ export * from './errors.ts';
 export * from './protocol.ts';
 export * from './client.ts';
 export * from './daemon.ts';
+export * from './ensure.ts';
