@@ -10,6 +10,7 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import type { ControlMessage } from '../dist/control-message.ts';
 import { register, type Registration } from '../epmd/client.ts';
+import { ensurePortMapper } from '../epmd/ensure.ts';
 import { atom, type Atom } from '../term/types.ts';
 import {
   Connections,
@@ -54,6 +55,11 @@ export interface NodeOptions {
   hostInfo?: HostInfo;
   /** Most control messages queued for one pending connection (default 100 000). */
   maxWaiting?: number;
+  /**
+   * Start a port mapper when none answers (default true, as erl's `-start_epmd true`):
+   * beamlink's own daemon, detached, so it outlives this node as epmd does.
+   */
+  startPortMapper?: boolean;
 }
 
 /** Warnings and errors to the console, prefixed; debug and info dropped. */
@@ -183,6 +189,7 @@ export class Node {
     const server = await listenInRange(options.listen);
     let registration: Registration;
     try {
+      if (options.startPortMapper ?? true) await ensurePortMapper({ epmdPort: options.epmdPort });
       registration = await register({
         name: formed.alive,
         port: (server.address() as AddressInfo).port,
