@@ -61,6 +61,10 @@ import type { Transport } from './transport.ts';
 /** `'p'`: the pass-through tag when no distribution header is negotiated. */
 export const PASS_THROUGH = 112;
 const VERSION_MAGIC = 131;
+/** The batch writer keeps up to this much memory between turns (so big messages do not regrow it). */
+const BATCH_KEEP = 4 * 1024 * 1024;
+/** Encode buffers of finished fragmented messages kept for reuse. */
+const MAX_SPARES = 2;
 
 /** Tuning of a {@link Connection}. */
 export interface ConnectionOptions {
@@ -83,8 +87,10 @@ export interface ConnectionOptions {
   maxFrame?: number;
   /** Bounds of fragment reassembly. */
   reassembly?: Partial<ReassemblyLimits>;
-  /** Fragment bytes written per job per turn of the event loop (default 256 KiB). */
+  /** Fragment bytes written per job per turn of the event loop (default 1 MiB). */
   fragmentBudget?: number;
+  /** Bytes the socket may buffer before fragments wait for its `drain` (default 2 MiB). */
+  transportHighWater?: number;
   /** How received binaries decode (the codec's option; default `'auto'`). */
   binaries?: BinaryMode;
 }
@@ -93,6 +99,8 @@ export interface ConnectionOptions {
 interface Outgoing {
   /** Encoded control message and payload, without any header. */
   readonly data: Buffer;
+  /** The buffer `data` lives in, reused once the last fragment is on the socket. */
+  readonly backing: Buffer;
   readonly sequenceId: bigint;
   readonly count: number;
   sent: number;
@@ -155,7 +163,9 @@ export class Connection extends EventEmitter {
   private readonly highWaterMark: number;
   private readonly maxQueuedBytes: number;
   private readonly fragmentBudget: number;
+  private readonly transportHighWater: number;
   private batch = new Writer(64 * 1024);
+  private spares: Buffer[] = [];
   private readonly senders = new Map<string, SenderQueue>();
   private fragmentBytes = 0;
   private nextSequence = 1n;
@@ -183,7 +193,8 @@ export class Connection extends EventEmitter {
     this.sendUnlinkId = (this.flags & DFLAG.UNLINK_ID) !== 0n;
     this.highWaterMark = options.highWaterMark ?? 8 * 1024 * 1024;
     this.maxQueuedBytes = options.maxQueuedBytes ?? 256 * 1024 * 1024;
-    this.fragmentBudget = options.fragmentBudget ?? 256 * 1024;
+    this.fragmentBudget = options.fragmentBudget ?? 1024 * 1024;
+    this.transportHighWater = options.transportHighWater ?? 2 * 1024 * 1024;
     this.reassembler = new Reassembler(options.reassembly);
     this.decodeOptions = options.binaries ? { binaries: options.binaries } : {};
     this.passThroughOptions = { ...this.decodeOptions, version: true };
@@ -289,12 +300,12 @@ export class Connection extends EventEmitter {
     // Hand the big encoding over without copying it; the batch gets a fresh buffer.
     const data = b.buf.subarray(start + 4 + 3, b.length);
     const old = b.buf;
-    b.buf = Buffer.allocUnsafe(Math.max(64 * 1024, start * 2));
+    b.buf = this.spares.pop() ?? Buffer.allocUnsafe(old.length);
     old.copy(b.buf, 0, 0, start);
     b.length = start;
     const count = Math.ceil(data.length / FRAGMENT_SIZE);
     this.fragmentBytes += data.length + count * (4 + FRAGMENT_HEADER_SIZE) + 1;
-    return { data, sequenceId: this.nextSequence++, count, sent: 0 };
+    return { data, backing: old, sequenceId: this.nextSequence++, count, sent: 0 };
   }
 
   private scheduleFlush(): void {
@@ -310,9 +321,10 @@ export class Connection extends EventEmitter {
   private flush(): void {
     if (this.stateValue === 'closed' || this.waitingForTransport) return;
     const chunks: Buffer[] = [];
+    const done: Buffer[] = [];
     if (this.batch.length > 0) {
       chunks.push(this.batch.copy());
-      this.batch.reset();
+      this.batch.reset(BATCH_KEEP);
     }
     for (const [key, q] of this.senders) {
       let budget = this.fragmentBudget;
@@ -330,6 +342,7 @@ export class Connection extends EventEmitter {
         budget -= data.length;
         this.fragmentBytes -= data.length + head.length;
         if (job.sent < job.count) continue;
+        done.push(job.backing);
         // This job is done: release the sender's waiting frames up to its next big message.
         let next: Outgoing | undefined;
         while (q.waiting.length > 0) {
@@ -352,17 +365,27 @@ export class Connection extends EventEmitter {
     }
     if (chunks.length === 0) return;
     let ok = true;
-    for (const c of chunks) {
-      this.stats.bytesOut += c.length;
-      ok = this.transport.write(c) && ok;
+    for (const c of chunks) this.stats.bytesOut += c.length;
+    if (this.transport.writev) {
+      // Once the socket has taken the bytes, finished jobs' buffers can be encoded into again.
+      const reuse = done.length > 0 ? () => this.recycle(done) : undefined;
+      ok = this.transport.writev(chunks, reuse);
+    } else {
+      for (const c of chunks) ok = this.transport.write(c) && ok;
     }
     this.ticker.wrote();
-    if (!ok) {
+    // The socket's own buffer may hold up to `transportHighWater` before we wait for it.
+    if (!ok && this.transport.pendingBytes >= this.transportHighWater) {
       this.waitingForTransport = true;
     } else if (this.senders.size > 0) {
       this.scheduleFlush();
     }
     this.checkDrain();
+  }
+
+  private recycle(buffers: Buffer[]): void {
+    if (this.stateValue === 'closed') return;
+    for (const b of buffers) if (this.spares.length < MAX_SPARES) this.spares.push(b);
   }
 
   private transportDrained(): void {
@@ -490,6 +513,7 @@ export class Connection extends EventEmitter {
     this.senders.clear();
     this.fragmentBytes = 0;
     this.batch = new Writer(16);
+    this.spares = [];
     this.transport.close();
     this.emit('close', reason, error);
     this.removeAllListeners('message');

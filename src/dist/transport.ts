@@ -21,6 +21,11 @@ import type { Socket } from 'node:net';
 export interface Transport {
   /** Writes bytes; `false` when the stream's own buffer is full (wait for `onDrain`). */
   write(data: Uint8Array): boolean;
+  /**
+   * Writes several chunks at once (one `writev` on a socket); optional. `written` is
+   * called once the chunks have been handed to the OS (their memory may then be reused).
+   */
+  writev?(chunks: readonly Uint8Array[], written?: () => void): boolean;
   /** Bytes accepted by `write` and not yet handed to the OS. */
   readonly pendingBytes: number;
   /** Closes the stream; pending writes may be discarded. */
@@ -65,6 +70,16 @@ export function tcpTransport(socket: Socket): Transport {
   const description = `tcp ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
   return {
     write: (data) => (closed ? false : socket.write(data)),
+    writev: (chunks, written) => {
+      if (closed) return false;
+      socket.cork();
+      let ok = true;
+      const last = chunks.length - 1;
+      for (let i = 0; i < last; i++) ok = socket.write(chunks[i]!) && ok;
+      ok = (written ? socket.write(chunks[last]!, (e) => e || written()) : socket.write(chunks[last]!)) && ok;
+      socket.uncork();
+      return ok;
+    },
     get pendingBytes() {
       return socket.writableLength;
     },
