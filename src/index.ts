@@ -1,3 +1,5 @@
 export * from './term/index.ts';
 export * from './epmd/index.ts';
 export * from './dist/index.ts';
+export * from './node/index.ts';
+export * from './kernel/index.ts';

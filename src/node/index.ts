@@ -14,7 +14,7 @@ export { Node, DEFAULT_NET_TICKTIME, defaultNodeLogger, type NodeOptions } from 
 export {
   Connections,
   type ConnectionInfo,
-  type ConnectionState,
+  type ConnectionState as NodeConnectionState,
   type LocalHandler,
   type NodeLogger,
   type NodeLogLevel,
@@ -26,7 +26,7 @@ export {
   type NodeDownReason,
   type NodeEvent,
   type NodeEventListener,
-  type NodeType,
+  type NodeType as NodeVisibility,
 } from './events.ts';
 export { channels as nodeChannels } from './diagnostics.ts';
 export {
