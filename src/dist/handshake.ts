@@ -323,16 +323,25 @@ export async function initiate(
  */
 export async function accept(
   transport: Transport,
-  options: HandshakeOptions & { decide: StatusDecider },
+  options: HandshakeOptions & {
+    decide: StatusDecider;
+    /**
+     * Names an initiator that asked for a dynamic name (DFLAG_NAME_ME; its send_name
+     * carries only its host): return its full name and creation, sent back in the
+     * `named:` status. Without it such peers get `not_allowed`.
+     */
+    assignName?: (host: string, remoteFlags: bigint) => { name: string; creation: number };
+  },
 ): Promise<Connection> {
   const logger = options.logger ?? defaultLogger;
   const io = new HandshakeIO(transport, '', options.setupTimeoutMs ?? DEFAULT_SETUP_TIMEOUT_MS);
   try {
     const name = await io.recvAs(decodeSendName);
     // A string, never an atom: the peer has proven nothing yet.
-    const remote = name.name;
+    let remote = name.name;
     io.node = remote;
-    if (!isNodeName(remote)) {
+    const dynamic = (name.flags & DFLAG.NAME_ME) !== 0n;
+    if (!isNodeName(remote, dynamic)) {
       throw refuse(logger, remote, 'bad_name', `the peer offered an invalid node name ${JSON.stringify(remote)}`);
     }
     let remoteFlags = name.flags;
@@ -343,8 +352,22 @@ export async function accept(
       throw refuse(logger, remote, 'missing_flags', `the peer lacks ${missing.join(', ')}`);
     }
 
-    const decision = await options.decide(remote, remoteFlags, remoteCreation);
-    io.send(encodeStatus({ status: decision }));
+    let decision: StatusDecision;
+    if (dynamic) {
+      if (!options.assignName) {
+        io.send(encodeStatus({ status: 'not_allowed' }));
+        throw refuse(logger, remote, 'not_allowed', 'the peer asked for a dynamic name (NAME_ME); none is assigned here');
+      }
+      const assigned = options.assignName(remote, remoteFlags);
+      remote = assigned.name;
+      remoteCreation = assigned.creation;
+      io.node = remote;
+      io.send(encodeStatus({ status: 'named', name: remote, creation: remoteCreation }));
+      decision = 'ok';
+    } else {
+      decision = await options.decide(remote, remoteFlags, remoteCreation);
+      io.send(encodeStatus({ status: decision }));
+    }
     if (decision === 'nok' || decision === 'not_allowed') {
       throw new HandshakeError(remote, 'refused', `we answered ${decision}`);
     }

@@ -197,3 +197,31 @@ test('dist/handshake: 10,000 failed handshakes with unique names leave the atom 
   assert.equal(Atom.count(), before);
   assert.equal(Atom.existing('intruder_1'), undefined);
 });
+
+test('dist/handshake: NAME_ME: the acceptor names the peer with a named: status', async () => {
+  const t = memoryEnd();
+  const p = accept(t, {
+    localName: 'b@h',
+    localCreation: 2,
+    cookie: 'c',
+    decide: () => 'not_allowed',
+    assignName: (host) => ({ name: `dyn_1@${host}`, creation: 55 }),
+    logger: quiet,
+  });
+  t.inject(frame2(encodeSendName({ flags: DEFAULT_FLAGS | DFLAG.NAME_ME, creation: 0, name: 'farhost' })));
+  await tick();
+  const [status, challengeFrame] = sentFrames(t);
+  assert.deepEqual(decodeStatus(status!), { status: 'named', name: 'dyn_1@farhost', creation: 55 });
+  const challenge = decodeChallenge(challengeFrame!);
+  t.inject(frame2(encodeChallengeReply({ challenge: 1, digest: genDigest(challenge.challenge, 'c') })));
+  const conn = await p;
+  assert.equal(conn.peerName, 'dyn_1@farhost');
+  assert.equal(conn.peerCreation, 55);
+  conn.close();
+
+  const t2 = memoryEnd();
+  const p2 = accept(t2, { localName: 'b@h', localCreation: 2, cookie: 'c', decide: () => 'ok', logger: quiet });
+  t2.inject(frame2(encodeSendName({ flags: DEFAULT_FLAGS | DFLAG.NAME_ME, creation: 0, name: 'farhost' })));
+  await assert.rejects(p2, (e: unknown) => e instanceof HandshakeError && e.status === 'not_allowed');
+  assert.deepEqual(decodeStatus(sentFrames(t2)[0]!), { status: 'not_allowed' });
+});
