@@ -1,0 +1,117 @@
+// Three beamlink nodes and one erl, both releases: connections among the beamlink nodes
+// become transitive, the erl node is left alone (no gossip reaches a BEAM process, no
+// error report), global:sync() works with all of them; a simultaneous connect between erl
+// and beamlink ends with exactly one connection.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startNode, type BeamNode } from '../../../src/kernel/start-node.ts';
+import type { NodeEvent } from '../../../src/node/events.ts';
+import { memoryLogger } from '../../../src/process/logger.ts';
+import {
+  EpmdProcess,
+  ErlangPeer,
+  erlangReleases,
+  interopSkipReason,
+  uniqueName,
+} from '../../support/erlang-peer.ts';
+import { waitFor } from './fake-handler.ts';
+
+const skip = interopSkipReason();
+const COOKIE = 'mixed_cookie';
+const names = (n: BeamNode): string[] =>
+  n
+    .nodes()
+    .map((a) => a.name)
+    .sort();
+
+describe('kernel/mixed cluster: beamlink nodes and erl', { skip }, () => {
+  for (const release of skip ? [] : erlangReleases()) {
+    describe(release.label, () => {
+      let epmd: EpmdProcess;
+      let erl: ErlangPeer;
+      const nodes: BeamNode[] = [];
+      const start = async (prefix: string): Promise<BeamNode> => {
+        const n = await startNode({
+          sname: uniqueName(prefix),
+          cookie: COOKIE,
+          epmdPort: epmd.port,
+          logger: memoryLogger(),
+        });
+        nodes.push(n);
+        return n;
+      };
+
+      before(async () => {
+        epmd = await EpmdProcess.start();
+        erl = await ErlangPeer.start({
+          release,
+          epmdPort: epmd.port,
+          sname: uniqueName('merl'),
+          cookie: COOKIE,
+        });
+      });
+      after(async () => {
+        for (const n of nodes) await n.stop();
+        await erl?.stop();
+        await epmd?.stop();
+      });
+
+      it('beamlink nodes connect transitively; erl sees only whom it connected to', async () => {
+        const a = await start('ma');
+        const b = await start('mb');
+        const c = await start('mc');
+        assert.equal(await erl.eval(`net_adm:ping('${a.name}').`), 'pong');
+        assert.equal(await b.connect(a.name), true);
+        assert.equal(await c.connect(b.name), true);
+        await waitFor(
+          () =>
+            [a, b, c].every((n) => [a, b, c].every((m) => m === n || names(n).includes(m.name))),
+          15_000,
+          'a full mesh of beamlink nodes',
+        );
+        assert.deepEqual(names(a), [erl.node, b.name, c.name].sort());
+        // Nothing made B or C connect to erl, and erl did not learn of them.
+        assert.equal(b.connectionState(erl.node), undefined);
+        assert.equal(c.connectionState(erl.node), undefined);
+        assert.equal(await erl.eval('nodes().'), `[${a.name}]`);
+        assert.equal(await erl.eval('global:sync().', 20_000), 'ok');
+        // The gossip REG_SENDs to erl were dropped silently: no error report on erl.
+        assert.doesNotMatch(erl.log.join(''), /error|crash|badarg/i);
+      });
+
+      it('erl connecting to every beamlink node keeps global:sync() working', async () => {
+        for (const n of nodes) {
+          assert.equal(await erl.eval(`net_adm:ping('${n.name}').`), 'pong');
+        }
+        assert.equal(await erl.eval('length(nodes()).'), String(nodes.length));
+        assert.equal(await erl.eval('global:sync().', 20_000), 'ok');
+        assert.equal(
+          await erl.eval(`global:trans({mixed_lock, self()}, fun() -> locked end).`, 20_000),
+          'locked',
+        );
+      });
+
+      it('simultaneous connect with erl ends with exactly one connection', async () => {
+        for (let round = 0; round < 3; round++) {
+          const t = await start('msim');
+          const events: NodeEvent[] = [];
+          t.monitorNodes((e) => events.push(e));
+          const [fromErl, fromTs] = await Promise.all([
+            erl.eval(`net_kernel:connect_node('${t.name}').`),
+            t.connect(erl.node),
+          ]);
+          assert.equal(fromErl, 'true');
+          assert.equal(fromTs, true);
+          await new Promise((r) => setTimeout(r, 300));
+          assert.deepEqual(
+            events.filter((e) => e.node.name === erl.node).map((e) => e.type),
+            ['nodeup'],
+          );
+          assert.equal(await erl.eval(`length([N || N <- nodes(), N =:= '${t.name}']).`), '1');
+          assert.equal(await t.ping(erl.node), 'pong');
+          assert.equal(t.connectionState(erl.node), 'up');
+        }
+      });
+    });
+  }
+});
