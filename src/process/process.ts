@@ -108,6 +108,22 @@ export interface ChildSpawnOptions {
   readonly label?: string;
 }
 
+const BUSY = 1;
+const QUEUED = 2;
+const TRAPPING = 4;
+
+/** The rarely used part of a process's state. */
+class ProcessExtra {
+  links: Map<number | string, LinkState> | null = null;
+  monitors: Map<number | string, MonitorEntry> | null = null;
+  watchers: Map<number | string, WatcherEntry> | null = null;
+  aliases: Set<number> | null = null;
+  name: Atom | null = null;
+  label: string | undefined = undefined;
+  groupLeader: Pid | null = null;
+  spawnRequests: Map<number, { readonly node: Atom; readonly ref: Ref }> | null = null;
+}
+
 /**
  * The handle a process body receives: `self` in Erlang terms.
  *
@@ -123,35 +139,107 @@ export class Process {
   readonly pid: Pid;
   readonly runtime: Runtime;
 
-  /** @internal table key */ readonly num: number;
   /** @internal */ body: ProcessBody | null;
   /** @internal */ mailbox: Mailbox | null = null;
   /** @internal */ waitMatch: ((m: Term) => boolean) | null = null;
-  /** @internal */ waitResolve: ((m: Term | undefined) => void) | null = null;
-  /** @internal */ waitReject: ((e: unknown) => void) | null = null;
+  /** @internal resolves the pending receive (with a rejected promise when killed) */
+  waitResolve: ((m: Term | undefined | PromiseLike<never>) => void) | null = null;
   /** @internal */ waitTimer: ReturnType<typeof setTimeout> | null = null;
   /** @internal */ handler: MessageHandler | null = null;
-  /** @internal */ busy = false;
-  /** @internal */ queued = false;
-  /** @internal */ trapping = false;
-  /** @internal */ links: Map<number | string, LinkState> | null = null;
-  /** @internal */ monitors: Map<number | string, MonitorEntry> | null = null;
-  /** @internal */ watchers: Map<number | string, WatcherEntry> | null = null;
-  /** @internal alias keys owned by this process */ aliases: Set<number> | null = null;
-  /** @internal */ name: Atom | null = null;
-  /** @internal */ label: string | undefined;
-  /** @internal */ handled = 0;
   /** @internal set once the process is dead */ exitReason: Term | undefined = undefined;
-  /** @internal */ groupLeader: Pid | null = null;
-  /** @internal outstanding spawn requests (erpc) by ref key */
-  spawnRequests: Map<number, { readonly node: Atom; readonly ref: Ref }> | null = null;
+  /** @internal */ handled = 0;
+  /** @internal busy | queued | trapping bits */ private flags = 0;
+  /** @internal rarely used state, created on first use (keeps idle processes small) */
+  private ext: ProcessExtra | null = null;
 
   /** @internal Created by the runtime only. */
-  constructor(runtime: Runtime, pid: Pid, num: number, body: ProcessBody | null) {
+  constructor(runtime: Runtime, pid: Pid, body: ProcessBody | null) {
     this.runtime = runtime;
     this.pid = pid;
-    this.num = num;
     this.body = body;
+  }
+
+  /** @internal the process-table key */
+  get num(): number {
+    return this.pid.id + (this.pid.serial << 15);
+  }
+
+  /** @internal */ get busy(): boolean {
+    return (this.flags & BUSY) !== 0;
+  }
+  set busy(v: boolean) {
+    this.flags = v ? this.flags | BUSY : this.flags & ~BUSY;
+  }
+  /** @internal owned by the scheduler */ get queued(): boolean {
+    return (this.flags & QUEUED) !== 0;
+  }
+  set queued(v: boolean) {
+    this.flags = v ? this.flags | QUEUED : this.flags & ~QUEUED;
+  }
+  /** @internal */ get trapping(): boolean {
+    return (this.flags & TRAPPING) !== 0;
+  }
+  set trapping(v: boolean) {
+    this.flags = v ? this.flags | TRAPPING : this.flags & ~TRAPPING;
+  }
+
+  private extra(): ProcessExtra {
+    return (this.ext ??= new ProcessExtra());
+  }
+  /** @internal */ get links(): Map<number | string, LinkState> | null {
+    return this.ext === null ? null : this.ext.links;
+  }
+  set links(v: Map<number | string, LinkState> | null) {
+    if (v !== null || this.ext !== null) this.extra().links = v;
+  }
+  /** @internal monitors this process holds */ get monitors(): Map<
+    number | string,
+    MonitorEntry
+  > | null {
+    return this.ext === null ? null : this.ext.monitors;
+  }
+  set monitors(v: Map<number | string, MonitorEntry> | null) {
+    if (v !== null || this.ext !== null) this.extra().monitors = v;
+  }
+  /** @internal monitors on this process */ get watchers(): Map<
+    number | string,
+    WatcherEntry
+  > | null {
+    return this.ext === null ? null : this.ext.watchers;
+  }
+  set watchers(v: Map<number | string, WatcherEntry> | null) {
+    if (v !== null || this.ext !== null) this.extra().watchers = v;
+  }
+  /** @internal alias keys owned by this process */ get aliases(): Set<number> | null {
+    return this.ext === null ? null : this.ext.aliases;
+  }
+  set aliases(v: Set<number> | null) {
+    if (v !== null || this.ext !== null) this.extra().aliases = v;
+  }
+  /** @internal */ get name(): Atom | null {
+    return this.ext === null ? null : this.ext.name;
+  }
+  set name(v: Atom | null) {
+    if (v !== null || this.ext !== null) this.extra().name = v;
+  }
+  /** @internal */ get label(): string | undefined {
+    return this.ext === null ? undefined : this.ext.label;
+  }
+  set label(v: string | undefined) {
+    if (v !== undefined || this.ext !== null) this.extra().label = v;
+  }
+  /** @internal */ get groupLeader(): Pid | null {
+    return this.ext === null ? null : this.ext.groupLeader;
+  }
+  set groupLeader(v: Pid | null) {
+    if (v !== null || this.ext !== null) this.extra().groupLeader = v;
+  }
+  /** @internal outstanding spawn requests (erpc) by ref key */
+  get spawnRequests(): Map<number, { readonly node: Atom; readonly ref: Ref }> | null {
+    return this.ext === null ? null : this.ext.spawnRequests;
+  }
+  set spawnRequests(v: Map<number, { readonly node: Atom; readonly ref: Ref }> | null) {
+    if (v !== null || this.ext !== null) this.extra().spawnRequests = v;
   }
 
   /** How many messages wait in the mailbox. */

@@ -116,7 +116,6 @@ export class Runtime {
     if (resolve === null) return;
     p.waitMatch = null;
     p.waitResolve = null;
-    p.waitReject = null;
     p.waitTimer = null;
     resolve(undefined);
   };
@@ -165,7 +164,7 @@ export class Runtime {
     watcher: Pid | null,
   ): [Process, Ref | undefined] {
     const num = this.ids.nextPidNumber((n) => this.table.has(n));
-    const p = new Process(this, this.ids.pidFor(num), num, body);
+    const p = new Process(this, this.ids.pidFor(num), body);
     let ref: Ref | undefined;
     if (options !== undefined) {
       if (options.trapExit === true) p.trapping = true;
@@ -468,7 +467,6 @@ export class Runtime {
     const resolve = p.waitResolve!;
     p.waitMatch = null;
     p.waitResolve = null;
-    p.waitReject = null;
     if (p.waitTimer !== null) {
       clearTimeout(p.waitTimer);
       p.waitTimer = null;
@@ -505,10 +503,9 @@ export class Runtime {
       }
     }
     if (timeout <= 0 && !deferred) return Promise.resolve(undefined);
-    return new Promise<Term | undefined>((resolve, reject) => {
+    return new Promise<Term | undefined>((resolve) => {
       p.waitMatch = m;
       p.waitResolve = resolve;
-      p.waitReject = reject;
       if (timeout <= MAX_TIMEOUT) p.waitTimer = setTimeout(this.onTimeout, Math.max(timeout, 0), p);
       if (deferred) this.sched.enqueue(p);
     });

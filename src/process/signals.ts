@@ -240,11 +240,10 @@ export function terminate(rt: Runtime, p: Process, reason: Term): void {
   if (p.exitReason !== undefined) return;
   p.exitReason = reason;
   rt.exited++;
-  const reject = p.waitReject;
+  const resolve = p.waitResolve;
   if (p.waitTimer !== null) clearTimeout(p.waitTimer);
   p.waitMatch = null;
   p.waitResolve = null;
-  p.waitReject = null;
   p.waitTimer = null;
   p.mailbox = null;
   p.handler = null;
@@ -303,6 +302,5 @@ export function terminate(rt: Runtime, p: Process, reason: Term): void {
   if (rt.remoteRelations.size > 0) {
     for (const set of rt.remoteRelations.values()) set.delete(p);
   }
-  const rej = reject;
-  if (rej !== null) rej(new ProcessExitedError(p.pid, reason));
+  if (resolve !== null) resolve(Promise.reject(new ProcessExitedError(p.pid, reason)));
 }
