@@ -15,6 +15,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { startNode, type BeamNode, type StartNodeOptions } from '../../kernel/index.ts';
 import { consoleLogger, type LogLevel } from '../../process/logger.ts';
+import { processIo, type CliIo } from '../io.ts';
 
 function integer(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -50,7 +51,7 @@ export interface StartCommandOptions {
 
 /**
  * The `start` command (a commander `Command`), for `src/cli/main.ts` to add with
- * `program.addCommand(startCommand())`.
+ * `program.addCommand(startCommand(io))`; the ready and stopped lines go to `io`.
  *
  * @example
  * ```ts
@@ -58,7 +59,7 @@ export interface StartCommandOptions {
  * await program.parseAsync(['start', '--sname', 'ts1', '--cookie', 'c'], { from: 'user' });
  * ```
  */
-export function startCommand(): Command {
+export function startCommand(io: CliIo = processIo()): Command {
   return new Command('start')
     .description('run a headless beamlink node until SIGINT/SIGTERM')
     .option('--sname <name>', 'short node name (name or name@host), as erl -sname')
@@ -98,19 +99,19 @@ export function startCommand(): Command {
         logger: consoleLogger(level),
       };
       const node = await startNode(options);
-      await runUntilSignal(node);
+      await runUntilSignal(node, io);
     });
 }
 
 /** Prints the ready line, waits for SIGINT/SIGTERM, stops the node. */
-async function runUntilSignal(node: BeamNode): Promise<void> {
-  console.log(
-    `beamlink: node ${node.name} up (port ${node.port}, creation ${node.creation}${node.hidden ? ', hidden' : ''})`,
+async function runUntilSignal(node: BeamNode, io: CliIo): Promise<void> {
+  io.out(
+    `beamlink: node ${node.name} up (port ${node.port}, creation ${node.creation}${node.hidden ? ', hidden' : ''})\n`,
   );
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
   await node.stop();
-  console.log(`beamlink: node ${node.name} stopped (${signal})`);
+  io.out(`beamlink: node ${node.name} stopped (${signal})\n`);
 }
