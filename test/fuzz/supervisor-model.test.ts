@@ -15,7 +15,6 @@ import {
   inProcess,
   Journal,
   newRuntime,
-  waitUntil,
   worker,
 } from '../unit/otp/supervisor-support.ts';
 
