@@ -199,6 +199,63 @@ describe('cluster/node: beamlink nodes together', () => {
     assert.equal(info?.creation, b2.creation);
   });
 
+  it('a pid of an earlier incarnation is never delivered to the new one', async () => {
+    const a = await start('ia');
+    const bName = uniq('ib');
+    const spawnSink = (n: BeamNode, got: Term[]) =>
+      n.spawn(async (self) => {
+        for (;;) got.push((await self.receive())!);
+      });
+    const b1 = await start('x', { sname: bName });
+    const old = spawnSink(b1, []);
+    assert.equal(await a.connect(b1.name), true);
+    await b1.stop();
+    await waitFor(() => a.connectionState(b1.name) === undefined, 5_000, 'nodedown');
+    const b2 = await start('x', { sname: bName });
+    const got: Term[] = [];
+    const fresh = spawnSink(b2, got);
+    // Same node name, same process number, different creation.
+    assert.equal(fresh.id, old.id);
+    assert.notEqual(fresh.creation, old.creation);
+    a.send(old, 'to the old incarnation');
+    a.send(fresh, 'to the new one');
+    await waitFor(() => got.length > 0, 5_000, 'delivery');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(got, ['to the new one']);
+  });
+
+  it('a peer that comes back while its old connection still looks up replaces it (alive)', async () => {
+    const a = await start('ua');
+    const bName = uniq('ub');
+    const b1 = await start('x', { sname: bName });
+    const evA: NodeEvent[] = [];
+    a.monitorNodes((e) => evA.push(e));
+    assert.equal(await a.connect(b1.name), true);
+    // b1 goes silent without closing its connection: it leaves the port mapper and stops
+    // listening, as a frozen node whose TCP connection nobody has noticed is dead yet.
+    const internals = b1.dist as unknown as {
+      registration: { close(): Promise<void> };
+      server: { close(): void };
+    };
+    await internals.registration.close();
+    internals.server.close();
+    const b2 = await start('x', { sname: bName });
+    assert.equal(a.connectionState(b2.name), 'up'); // still the old one
+    assert.equal(await b2.connect(a.name), true);
+    await waitFor(
+      () => evA.filter((e) => e.type === 'nodeup').length === 2,
+      10_000,
+      'the new connection up',
+    );
+    assert.deepEqual(
+      evA.map((e) => e.type),
+      ['nodeup', 'nodedown', 'nodeup'],
+    );
+    const info = a.dist.inspect().connections.find((c) => c.node === b2.name);
+    assert.equal(info?.creation, b2.creation);
+    assert.equal(await a.ping(b2.name), 'pong');
+  });
+
   it('stop() says nodedown to peers and leaves the port mapper', async () => {
     const a = await start('sa');
     const b = await start('sb');
