@@ -1,0 +1,242 @@
+// PubSub against an Elixir node, both releases. Phoenix itself cannot be installed here,
+// so the Elixir side is Phoenix.PubSub 2.x's PG2 path written inline: OTP's :pg scope
+// Phoenix.PubSub, a worker registered as MyApp.PubSub.Adapter that joins that group and
+// dispatches {:forward_to_local, topic, msg, dispatcher} through a duplicate-key Registry
+// named MyApp.PubSub, and Phoenix.PubSub.dispatch/3 as the default dispatcher.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startNode, type BeamNode } from '../../../src/kernel/start-node.ts';
+import { scopeOf } from '../../../src/pg/index.ts';
+import { memoryLogger, type Process } from '../../../src/process/index.ts';
+import { PHOENIX_PUBSUB_SCOPE, PubSub, type Dispatcher } from '../../../src/pubsub/index.ts';
+import { decode } from '../../../src/term/decode.ts';
+import { Tuple, atom, tuple, type Term } from '../../../src/term/types.ts';
+import {
+  EpmdProcess,
+  ErlangPeer,
+  erlangReleases,
+  interopSkipReason,
+  uniqueName,
+} from '../../support/erlang-peer.ts';
+
+const skip = interopSkipReason();
+const COOKIE = 'pubsub_cookie';
+
+const PHOENIX_PG2 = `
+defmodule Phoenix.PubSub do
+  def dispatch(entries, :none, message) do
+    for {pid, _} <- entries, do: send(pid, message)
+    :ok
+  end
+  def dispatch(entries, from, message) do
+    for {pid, _} <- entries, pid != from, do: send(pid, message)
+    :ok
+  end
+  def subscribe(pubsub, topic, opts \\\\ []) do
+    {:ok, _} = Registry.register(pubsub, topic, opts[:metadata])
+    :ok
+  end
+  def broadcast(pubsub, topic, message, dispatcher \\\\ __MODULE__) do
+    group = Module.concat(pubsub, "Adapter")
+    for pid <- :pg.get_members(Phoenix.PubSub, group), node(pid) != node() do
+      send(pid, {:forward_to_local, topic, message, dispatcher})
+    end
+    Registry.dispatch(pubsub, topic, {dispatcher, :dispatch, [:none, message]})
+    :ok
+  end
+  def direct_broadcast(node_name, pubsub, topic, message, dispatcher \\\\ __MODULE__) do
+    send({Module.concat(pubsub, "Adapter"), node_name}, {:forward_to_local, topic, message, dispatcher})
+    :ok
+  end
+  def start(name) do
+    parent = self()
+    spawn(fn ->
+      {:ok, _} = Registry.start_link(keys: :duplicate, name: name)
+      case :pg.start(Phoenix.PubSub) do
+        {:ok, _} -> :ok
+        {:error, {:already_started, _}} -> :ok
+      end
+      group = Module.concat(name, "Adapter")
+      spawn_link(fn ->
+        Process.register(self(), group)
+        :ok = :pg.join(Phoenix.PubSub, group, self())
+        send(parent, :ready)
+        worker_loop(name)
+      end)
+      Process.sleep(:infinity)
+    end)
+    receive do
+      :ready -> :ok
+    after
+      10_000 -> :timeout
+    end
+  end
+  defp worker_loop(name) do
+    receive do
+      {:forward_to_local, topic, message, dispatcher} ->
+        Registry.dispatch(name, topic, {dispatcher, :dispatch, [:none, message]})
+      _ -> :ok
+    end
+    worker_loop(name)
+  end
+end
+:ok
+`;
+
+describe('pubsub/pg-adapter: against Phoenix.PubSub-shaped Elixir', { skip }, () => {
+  for (const release of skip ? [] : erlangReleases()) {
+    describe(release.label, { skip: release.elixir ? false : 'elixir not installed' }, () => {
+      let epmd: EpmdProcess;
+      let ex: ErlangPeer;
+      let node: BeamNode;
+      let ps: PubSub;
+      let beamScope = '';
+      const logger = memoryLogger();
+      const admins: Dispatcher = {
+        name: 'MyApp.Admins',
+        dispatch(entries, _from, message, runtime) {
+          for (const e of entries) if (e.metadata === 'admin') runtime.send(e.pid, message);
+        },
+      };
+      const collector = (topic: string, metadata?: Term): Term[] => {
+        const inbox: Term[] = [];
+        node.spawn((self: Process) => {
+          ps.subscribe(self, topic, { metadata });
+          self.handle((m) => {
+            inbox.push(m);
+          });
+        });
+        return inbox;
+      };
+      const until = async (pred: () => boolean | Promise<boolean>, what: string): Promise<void> => {
+        const deadline = Date.now() + 10_000;
+        while (!(await pred())) {
+          if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      const elixirSubscriber = async (tag: string, topic: string): Promise<void> => {
+        await ex.evalElixir(
+          `spawn(fn -> Phoenix.PubSub.subscribe(MyApp.PubSub, "${topic}"); :beamlink_peer.emit({:subscribed, :${tag}}); ` +
+            `loop = fn l -> receive do m -> :beamlink_peer.emit({:${tag}, m}); l.(l) end end; loop.(loop) end)`,
+        );
+        await ex.waitEvent((e) => e.text === `{subscribed,${tag}}`);
+      };
+      const events = (tag: string): Term[] =>
+        ex.events
+          .map((e) => decode(e.bytes))
+          .filter((t) => t instanceof Tuple && t.elements[0] === atom(tag))
+          .map((t) => (t as Tuple).elements[1]!);
+
+      before(async () => {
+        epmd = await EpmdProcess.start();
+        ex = await ErlangPeer.start({
+          release,
+          elixir: true,
+          epmdPort: epmd.port,
+          sname: uniqueName('ex'),
+          cookie: COOKIE,
+        });
+        assert.equal(await ex.evalElixir(PHOENIX_PG2), 'ok');
+        assert.equal(await ex.evalElixir('Phoenix.PubSub.start(MyApp.PubSub)'), 'ok');
+        beamScope = await ex.evalElixir('inspect(Process.whereis(Phoenix.PubSub))');
+        node = await startNode({
+          sname: uniqueName('ts'),
+          cookie: COOKIE,
+          epmdPort: epmd.port,
+          logger,
+        });
+        ps = await PubSub.start(node, { name: 'MyApp.PubSub', dispatchers: [admins] });
+        assert.equal(await node.connect(ex.node), true);
+        const group = atom('Elixir.MyApp.PubSub.Adapter');
+        await until(
+          () => scopeOf(node.runtime, PHOENIX_PUBSUB_SCOPE)!.getMembers(group).length === 2,
+          'ts sees 2 workers',
+        );
+        await until(
+          async () =>
+            (await ex.evalElixir(
+              'length(:pg.get_members(Phoenix.PubSub, MyApp.PubSub.Adapter))',
+            )) === '2',
+          'elixir sees 2 workers',
+        );
+      });
+      after(async () => {
+        await node?.stop();
+        await ex?.stop();
+        await epmd?.stop();
+      });
+
+      it('pubsub/pg-adapter: an Elixir broadcast reaches beamlink subscribers', async () => {
+        const inbox = collector('room:1');
+        await elixirSubscriber('exroom', 'room:1');
+        await ex.evalElixir(
+          'Phoenix.PubSub.broadcast(MyApp.PubSub, "room:1", {:new_msg, %{body: "hi", n: 1}})',
+        );
+        await until(() => inbox.length === 1, 'beamlink got it');
+        assert.deepEqual(inbox[0], tuple(atom('new_msg'), { body: 'hi', n: 1 }));
+        await ex.waitEvent((e) => e.text.startsWith('{exroom,{new_msg'));
+      });
+
+      it('pubsub/pg-adapter: a beamlink broadcast reaches Elixir subscribers, once', async () => {
+        const inbox = collector('room:2');
+        await elixirSubscriber('ex2', 'room:2');
+        ps.broadcast('room:2', tuple(atom('from_ts'), [1, 2, 3], 'text'));
+        await ex.waitEvent((e) => e.text.startsWith('{ex2,{from_ts'));
+        await until(() => inbox.length === 1, 'local subscriber too');
+        assert.deepEqual(events('ex2'), [tuple(atom('from_ts'), [1, 2, 3], 'text')]);
+        // broadcast_from skips only the local sender; the Elixir side still gets it.
+        const sender = node.spawn(async (self) => {
+          ps.subscribe(self, 'room:2');
+          ps.broadcastFrom(self, 'room:2', 'from-sender');
+          await self.receive(() => false, { timeout: 100 });
+        });
+        assert.ok(sender);
+        await ex.waitEvent((e) => e.text === '{ex2,<<"from-sender">>}');
+        await until(() => inbox.length === 2, 'the other local subscriber');
+      });
+
+      it('pubsub/pg-adapter: direct_broadcast both ways reaches one node only', async () => {
+        const inbox = collector('direct');
+        await elixirSubscriber('exdirect', 'direct');
+        ps.directBroadcast(ex.node, 'direct', 'to-elixir');
+        await ex.waitEvent((e) => e.text === '{exdirect,<<"to-elixir">>}');
+        await ex.evalElixir(
+          `Phoenix.PubSub.direct_broadcast(:"${node.name}", MyApp.PubSub, "direct", "to-ts")`,
+        );
+        await until(() => inbox.length === 1, 'beamlink got direct');
+        assert.deepEqual(inbox, ['to-ts']);
+        await new Promise((r) => setTimeout(r, 100));
+        assert.deepEqual(events('exdirect'), ['to-elixir']);
+      });
+
+      it('pubsub/pg-adapter: a named dispatcher from Elixir uses ours; an unknown one is dropped', async () => {
+        const adminInbox = collector('ops', 'admin');
+        const userInbox = collector('ops');
+        await ex.evalElixir(
+          'Phoenix.PubSub.direct_broadcast(:"' +
+            node.name +
+            '", MyApp.PubSub, "ops", :restart, MyApp.Admins)',
+        );
+        await until(() => adminInbox.length === 1, 'admin got it');
+        await ex.evalElixir(
+          'Phoenix.PubSub.direct_broadcast(:"' +
+            node.name +
+            '", MyApp.PubSub, "ops", :x, Nobody.Knows)',
+        );
+        await until(
+          () => logger.entries.some((e) => e.message.includes('unknown dispatcher')),
+          'dropped',
+        );
+        assert.deepEqual(userInbox, []);
+        assert.equal(ps.inspect().name, 'Elixir.MyApp.PubSub');
+      });
+
+      it('pubsub/pg-adapter: the Elixir pg scope and worker survived (same pid, no crash)', async () => {
+        assert.equal(await ex.evalElixir('inspect(Process.whereis(Phoenix.PubSub))'), beamScope);
+        assert.equal(await ex.evalElixir('is_pid(Process.whereis(MyApp.PubSub.Adapter))'), 'true');
+        assert.doesNotMatch(ex.log.join('\n'), /terminating|badarg|CRASH REPORT/);
+      });
+    });
+  }
+});
