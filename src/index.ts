@@ -3,3 +3,4 @@ export * from './epmd/index.ts';
 export * from './dist/index.ts';
 export * from './node/index.ts';
 export * from './kernel/index.ts';
+export * from './rpc/index.ts';
