@@ -417,6 +417,19 @@ export class Connection extends EventEmitter {
     this.ticker.read();
     try {
       for (;;) {
+        if (this.headerMode && this.reader.nextIsSplit()) {
+          // A frame spread over socket chunks: a fragment continuation is reassembled
+          // from the pieces without copying them first (the common case for big messages).
+          const parts = this.reader.nextParts();
+          if (byteOfParts(parts, 0) === VERSION_MAGIC && byteOfParts(parts, 1) === DIST_FRAG_CONT) {
+            const whole = this.reassembler.continueParts(parts);
+            if (whole) this.handleMessage(whole, 2);
+          } else {
+            this.handleFrame(Buffer.concat(parts));
+          }
+          if (this.isClosed()) return;
+          continue;
+        }
         const frame = this.reader.next();
         if (frame === undefined) return;
         if (frame === TICK) continue;
@@ -539,6 +552,14 @@ export class Connection extends EventEmitter {
       ...this.stats,
     };
   }
+}
+
+function byteOfParts(parts: readonly Buffer[], i: number): number | undefined {
+  for (const p of parts) {
+    if (i < p.length) return p[i];
+    i -= p.length;
+  }
+  return undefined;
 }
 
 function hasPayloadOf(control: Term): boolean {

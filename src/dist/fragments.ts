@@ -165,20 +165,39 @@ export class Reassembler {
   }
 
   continue(frame: Buffer): Buffer | undefined {
-    if (frame.length < FRAGMENT_HEADER_SIZE) {
-      throw new FragmentError('bad_fragment', `fragment of ${frame.length} bytes is too short`);
+    return this.continueParts([frame]);
+  }
+
+  /**
+   * As {@link Reassembler.continue}, for a frame received in pieces (views of socket
+   * chunks): the pieces are kept as they are, so the data is copied once, at the end.
+   */
+  continueParts(frame: readonly Buffer[]): Buffer | undefined {
+    let size = 0;
+    for (const p of frame) size += p.length;
+    if (size < FRAGMENT_HEADER_SIZE) {
+      throw new FragmentError('bad_fragment', `fragment of ${size} bytes is too short`);
     }
-    const seq = frame.readBigUInt64BE(2);
-    const id = frame.readBigUInt64BE(10);
+    const first = frame[0]!;
+    const header = first.length >= FRAGMENT_HEADER_SIZE ? first : Buffer.concat(frame, FRAGMENT_HEADER_SIZE);
+    const seq = header.readBigUInt64BE(2);
+    const id = header.readBigUInt64BE(10);
     const s = this.sequences.get(seq);
     if (!s) throw new FragmentError('unknown_sequence', `fragment ${id} of unknown sequence ${seq}`);
     if (id !== s.next) {
       throw new FragmentError('out_of_order', `fragment ${id} of sequence ${seq} where ${s.next} was due`);
     }
-    const part = frame.subarray(FRAGMENT_HEADER_SIZE);
-    this.account(part.length);
-    s.parts.push(part);
-    s.size += part.length;
+    this.account(size - FRAGMENT_HEADER_SIZE);
+    let skip = FRAGMENT_HEADER_SIZE;
+    for (const p of frame) {
+      if (skip >= p.length) {
+        skip -= p.length;
+        continue;
+      }
+      s.parts.push(skip > 0 ? p.subarray(skip) : p);
+      skip = 0;
+    }
+    s.size += size - FRAGMENT_HEADER_SIZE;
     s.next = id - 1n;
     if (id !== 1n) return undefined;
     this.sequences.delete(seq);

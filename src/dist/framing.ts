@@ -94,6 +94,39 @@ export class FrameReader {
     return this.take(length);
   }
 
+  /**
+   * Whether the next frame is whole in the buffer but spread over several received
+   * chunks, so that {@link FrameReader.next} would copy it; {@link FrameReader.nextParts}
+   * can take it without copying.
+   */
+  nextIsSplit(): boolean {
+    const hs = this.headerSize;
+    if (this.total < hs) return false;
+    const length = hs === 2 ? this.peekU16() : this.peekU32();
+    if (length === 0 || length > this.maxFrame || this.total < hs + length) return false;
+    return this.chunks[this.head]!.length - this.offset < hs + length;
+  }
+
+  /** The next frame's payload as views of the received chunks (only after `nextIsSplit()`). */
+  nextParts(): Buffer[] {
+    const hs = this.headerSize;
+    const length = hs === 2 ? this.peekU16() : this.peekU32();
+    this.skip(hs);
+    this.total -= length;
+    const parts: Buffer[] = [];
+    let n = length;
+    while (n > 0) {
+      const c = this.chunks[this.head]!;
+      const avail = c.length - this.offset;
+      const want = Math.min(avail, n);
+      parts.push(c.subarray(this.offset, this.offset + want));
+      n -= want;
+      if (want === avail) this.advanceChunk();
+      else this.offset += want;
+    }
+    return parts;
+  }
+
   private byteAt(i: number): number {
     let idx = this.head;
     let off = this.offset + i;

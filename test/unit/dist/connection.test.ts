@@ -305,3 +305,27 @@ test('dist/connection: an unencodable value throws and leaves the batch intact',
   assert.ok(Atom.existing('a@h'));
   a.close();
 });
+
+test('dist/connection: fragments arriving in small socket chunks reassemble (split-frame path)', async () => {
+  const { t, conn, closed } = lone();
+  const got = collect(conn);
+  const big = Buffer.alloc(300_000, 0xee);
+  const body = Buffer.concat([encode(new Tuple([2, atom(''), pb])).subarray(1), encode(big).subarray(1)]);
+  const frames: Buffer[] = [];
+  const count = Math.ceil(body.length / 65536);
+  for (let i = 0; i < count; i++) {
+    const data = body.subarray(i * 65536, (i + 1) * 65536);
+    frames.push(frame4(Buffer.concat([fragment(i === 0 ? 69 : 70, 77n, BigInt(count - i), i === 0 ? Buffer.of(0) : Buffer.alloc(0)), data])));
+  }
+  // A small message from elsewhere between the fragments, and every chunk 999 bytes.
+  frames.splice(2, 0, headerFrame(new Tuple([2, atom(''), pb]), 'between'));
+  const stream = Buffer.concat(frames);
+  for (let i = 0; i < stream.length; i += 999) t.inject(stream.subarray(i, i + 999));
+  await until(() => got.length === 2);
+  assert.equal(closed.reason, undefined);
+  assert.deepEqual(got[0], { op: 'SEND', to: pb, message: 'between' });
+  const m = got[1]!;
+  assert.ok(m.op === 'SEND' && Buffer.isBuffer(m.message));
+  assert.ok(Buffer.from(m.message as Uint8Array).equals(big));
+  conn.close();
+});

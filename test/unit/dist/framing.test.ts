@@ -44,3 +44,20 @@ test('dist/framing: a 4 GiB length is refused before anything is buffered', () =
   r.push(Buffer.from([0xff, 0xff, 0xff, 0xff, 1, 2, 3]));
   assert.throws(() => r.next(), (e: unknown) => e instanceof FrameTooLargeError && e.length === 0xffffffff);
 });
+
+test('dist/framing: a frame spread over chunks can be taken as views', () => {
+  const r = new FrameReader(4);
+  const payload = Buffer.from('abcdefghij');
+  const f = frame4(payload);
+  r.push(f.subarray(0, 6));
+  assert.equal(r.nextIsSplit(), false, 'not whole yet');
+  r.push(f.subarray(6, 9));
+  r.push(f.subarray(9));
+  assert.equal(r.nextIsSplit(), true);
+  const parts = r.nextParts();
+  assert.ok(parts.length >= 2);
+  assert.deepEqual(Buffer.concat(parts), payload);
+  assert.equal(r.buffered, 0);
+  r.push(frame4(Buffer.from('x')));
+  assert.equal(r.nextIsSplit(), false, 'inside one chunk: next() takes it without copying');
+});
