@@ -5,17 +5,15 @@
  */
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
-import {
-  atom,
-  decode,
-  encode,
-  ImproperList,
-  Pid,
-  Ref,
-  tuple,
-  type Term,
-} from '../../src/term/index.ts';
+import type * as TermApi from '../../src/term/index.ts';
+import type { Term } from '../../src/term/index.ts';
+import { loadBundle } from '../build.ts';
 import type { BenchCase, BenchGroup } from '../registry.ts';
+
+const { atom, decode, encode, ImproperList, Pid, Ref, tuple } = await loadBundle<typeof TermApi>(
+  'term/index.ts',
+  'term',
+);
 
 interface ErlangJs {
   term_to_binary(t: unknown, cb: (err: unknown, out: Buffer) => void): void;

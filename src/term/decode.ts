@@ -17,6 +17,7 @@ import { inflateSync } from 'node:zlib';
 import { TermDecodeError } from './errors.ts';
 import { rememberFunBytes } from './fun-bytes.ts';
 import { Tag } from './tags.ts';
+import { cacheAtom, cachedAtom, isAscii, latin1, utf8 } from './text.ts';
 import {
   Atom,
   BitBinary,
@@ -43,6 +44,12 @@ export interface DecodeOptions {
    * sequences become U+FFFD).
    */
   binaries?: BinaryMode;
+  /**
+   * Copy every binary out of the input. By default binaries of 1 KiB or more that decode
+   * to bytes are views into the input buffer (no allocation; the input stays alive while
+   * they do); pass `true` when the input buffer will be reused or changed.
+   */
+  copyBinaries?: boolean;
   /** `decode` only: accept bytes after the term instead of raising. Default false. */
   allowTrailing?: boolean;
   /** The most bytes a COMPRESSED term may inflate to. Default 64 MiB. */
@@ -70,6 +77,9 @@ export interface DecodeResult {
 export const DEFAULT_MAX_INFLATED_SIZE = 64 * 1024 * 1024;
 /** The most digit bytes an integer may have (8 MiB: past BEAM's own limit). */
 const MAX_BIG_BYTES = 8 * 1024 * 1024;
+
+/** Binaries this large (or larger) are views into the input unless copyBinaries is set. */
+const VIEW_THRESHOLD = 1024;
 
 const K_TUPLE = 0;
 const K_LIST = 1;
@@ -102,31 +112,6 @@ const PUSHED: unique symbol = Symbol('pushed');
 const NO_ITEMS: Term[] = [];
 const NO_BYTES = Buffer.alloc(0);
 
-interface FastSlices {
-  latin1Slice(start: number, end: number): string;
-  utf8Slice(start: number, end: number): string;
-}
-const fastSlices =
-  typeof (Buffer.prototype as unknown as Partial<FastSlices>).latin1Slice === 'function' &&
-  typeof (Buffer.prototype as unknown as Partial<FastSlices>).utf8Slice === 'function';
-
-function latin1(buf: Buffer, start: number, end: number): string {
-  return fastSlices
-    ? (buf as unknown as FastSlices).latin1Slice(start, end)
-    : buf.toString('latin1', start, end);
-}
-
-function utf8(buf: Buffer, start: number, end: number): string {
-  return fastSlices
-    ? (buf as unknown as FastSlices).utf8Slice(start, end)
-    : buf.toString('utf8', start, end);
-}
-
-function isAscii(buf: Buffer, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (buf[i]! >= 0x80) return false;
-  return true;
-}
-
 const ATOM_TRUE = Atom.of('true');
 const ATOM_FALSE = Atom.of('false');
 const ATOM_NIL = Atom.of('nil');
@@ -136,6 +121,7 @@ class Decoder {
   pos = 0;
   end = 0;
   binaries: BinaryMode = 'auto';
+  copyBinaries = false;
   refs: readonly (Atom | undefined)[] | undefined = undefined;
   compressed = false;
   private readonly frames: Frame[] = [];
@@ -146,6 +132,7 @@ class Decoder {
     this.pos = pos;
     this.end = buf.length;
     this.binaries = options?.binaries ?? 'auto';
+    this.copyBinaries = options?.copyBinaries ?? false;
     this.refs = options?.atomRefs;
     this.compressed = compressed;
     this.sp = 0;
@@ -266,11 +253,21 @@ class Decoder {
       }
     }
     if (atomKeys) {
+      if (n <= 32) {
+        // Atom keys are interned (booleans and null are primitives): identity finds repeats.
+        for (let i = 2; i < n; i += 2) {
+          for (let j = 0; j < i; j += 2) {
+            if (items[i] === items[j]) this.fail('duplicate map key', start, Tag.MAP_EXT);
+          }
+        }
+      }
       const obj: Record<string, Term> = {};
       for (let i = 0; i < n; i += 2) {
         const k = items[i]!;
         const name = k === null ? 'nil' : typeof k === 'boolean' ? String(k) : (k as Atom).name;
-        if (Object.hasOwn(obj, name)) this.fail(`duplicate map key ${name}`, start, Tag.MAP_EXT);
+        if (n > 32 && Object.hasOwn(obj, name)) {
+          this.fail(`duplicate map key ${name}`, start, Tag.MAP_EXT);
+        }
         if (name === '__proto__') {
           Object.defineProperty(obj, name, {
             value: items[i + 1],
@@ -492,6 +489,11 @@ class Decoder {
     }
     const end = start + len;
     if (end > this.end) this.fail(`needs ${len} bytes of text, ${this.end - start} left`, p, tag);
+    const cached = cachedAtom(buf, start, end, !isUtf8Form);
+    if (cached !== undefined) {
+      this.pos = end;
+      return cached;
+    }
     let text: string;
     if (isAscii(buf, start, end)) text = latin1(buf, start, end);
     else if (!isUtf8Form) text = latin1(buf, start, end);
@@ -500,14 +502,15 @@ class Decoder {
     if (text.length > MAX_ATOM_LENGTH && [...text].length > MAX_ATOM_LENGTH) {
       this.fail(`atom longer than ${MAX_ATOM_LENGTH} characters`, p, tag);
     }
-    this.pos = end;
-    const known = Atom.existing(text);
-    if (known !== undefined) return known;
+    let atom: Atom;
     try {
-      return Atom.of(text);
+      atom = Atom.of(text);
     } catch (e) {
       return this.fail(`cannot make atom: ${(e as Error).message}`, p, tag);
     }
+    this.pos = end;
+    cacheAtom(buf, start, end, !isUtf8Form, atom);
+    return atom;
   }
 
   private binary(start: number, end: number): Term {
@@ -519,6 +522,7 @@ class Decoder {
       if (n < 64 ? isAscii(buf, start, end) : false) return latin1(buf, start, end);
       if (isUtf8(buf.subarray(start, end))) return utf8(buf, start, end);
     }
+    if (end - start >= VIEW_THRESHOLD && !this.copyBinaries) return buf.subarray(start, end);
     const out = Buffer.allocUnsafe(end - start);
     buf.copy(out, 0, start, end);
     return out;

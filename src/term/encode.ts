@@ -54,7 +54,11 @@ class Failure {
 
 class CycleSignal {}
 
-const atomBytes = new Map<Atom, Buffer>();
+/** Each atom's encoding, cached on the (interned, bounded) atom itself. */
+const ETF = Symbol('beamlink.etf');
+interface CachedAtom {
+  [ETF]?: Buffer;
+}
 
 function encodeAtomText(name: string): Buffer {
   const bytes = Buffer.from(name, 'utf8');
@@ -80,12 +84,17 @@ function encodeAtomText(name: string): Buffer {
  * cached per atom: atoms are interned and bounded, so the cache is too.
  */
 function writeAtom(w: Writer, a: Atom): void {
-  let b = atomBytes.get(a);
+  let b = (a as CachedAtom)[ETF];
   if (b === undefined) {
     b = encodeAtomText(a.name);
-    atomBytes.set(a, b);
+    Object.defineProperty(a, ETF, { value: b, enumerable: false });
   }
-  w.bytes(b);
+  const n = b.length;
+  if (w.length + n > w.buf.length) w.ensure(n);
+  const out = w.buf;
+  let o = w.length;
+  for (let i = 0; i < n; i++) out[o++] = b[i]!;
+  w.length = o;
 }
 
 const TRUE = Buffer.from([Tag.SMALL_ATOM_UTF8_EXT, 4, 0x74, 0x72, 0x75, 0x65]);
@@ -210,17 +219,29 @@ function isByteList(list: readonly Term[]): boolean {
   return true;
 }
 
-function writeNode(w: Writer, node: Atom): void {
-  writeAtom(w, node);
-}
-
 function writePid(w: Writer, p: Pid): void {
   checkU32(p.id, 'a pid id');
   checkU32(p.serial, 'a pid serial');
   checkU32(p.creation, 'a pid creation');
   w.u8(Tag.NEW_PID_EXT);
-  writeNode(w, p.node);
-  w.u32(p.id).u32(p.serial).u32(p.creation);
+  writeAtom(w, p.node);
+  w.ensure(12);
+  const b = w.buf;
+  const o = w.length;
+  const { id, serial, creation } = p;
+  b[o] = id >>> 24;
+  b[o + 1] = (id >>> 16) & 0xff;
+  b[o + 2] = (id >>> 8) & 0xff;
+  b[o + 3] = id & 0xff;
+  b[o + 4] = serial >>> 24;
+  b[o + 5] = (serial >>> 16) & 0xff;
+  b[o + 6] = (serial >>> 8) & 0xff;
+  b[o + 7] = serial & 0xff;
+  b[o + 8] = creation >>> 24;
+  b[o + 9] = (creation >>> 16) & 0xff;
+  b[o + 10] = (creation >>> 8) & 0xff;
+  b[o + 11] = creation & 0xff;
+  w.length = o + 12;
 }
 
 function writeRef(w: Writer, r: Ref): void {
@@ -229,7 +250,7 @@ function writeRef(w: Writer, r: Ref): void {
   checkU32(r.creation, 'a reference creation');
   for (let i = 0; i < n; i++) checkU32(r.ids[i]!, 'a reference id');
   w.u8(Tag.NEWER_REFERENCE_EXT).u16(n);
-  writeNode(w, r.node);
+  writeAtom(w, r.node);
   w.u32(r.creation);
   for (let i = 0; i < n; i++) w.u32(r.ids[i]!);
 }
@@ -239,11 +260,11 @@ function writePort(w: Writer, p: Port): void {
   checkU32(p.creation, 'a port creation');
   if (p.id > 0xffffffffn) {
     w.u8(Tag.V4_PORT_EXT);
-    writeNode(w, p.node);
+    writeAtom(w, p.node);
     w.u64(p.id).u32(p.creation);
   } else {
     w.u8(Tag.NEW_PORT_EXT);
-    writeNode(w, p.node);
+    writeAtom(w, p.node);
     w.u32(Number(p.id)).u32(p.creation);
   }
 }
@@ -354,6 +375,7 @@ function writeFun(w: Writer, f: Fun, depth: number): void {
   }
   if (f.uniq.length !== 16) throw new Failure('a fun uniq is 16 bytes');
   const start = w.length;
+  const sizeBefore = w.size;
   w.u8(Tag.NEW_FUN_EXT).u32(0).u8(f.arity).bytes(f.uniq).u32(f.index).u32(f.freeVars.length);
   writeAtom(w, f.module);
   writeInteger(w, f.oldIndex);
@@ -366,7 +388,7 @@ function writeFun(w: Writer, f: Fun, depth: number): void {
     if (e instanceof Failure) e.segments.push(`.freeVars[${i}]`);
     throw e;
   }
-  w.setU32(start + 1, w.length - start - 1);
+  w.setU32(start + 1, w.size - sizeBefore - 1);
 }
 
 function writeTuple(w: Writer, t: Tuple, depth: number): void {
@@ -383,54 +405,79 @@ function writeTuple(w: Writer, t: Tuple, depth: number): void {
   }
 }
 
+function writeImproper(w: Writer, v: ImproperList, d: number): void {
+  const n = v.elements.length;
+  w.u8(Tag.LIST_EXT).u32(n);
+  let i = 0;
+  try {
+    for (; i < n; i++) writeTerm(w, v.elements[i]!, d);
+  } catch (e) {
+    if (e instanceof Failure) e.segments.push(`.elements[${i}]`);
+    throw e;
+  }
+  try {
+    writeTerm(w, v.tail, d);
+  } catch (e) {
+    if (e instanceof Failure) e.segments.push('.tail');
+    throw e;
+  }
+}
+
+function writeBits(w: Writer, v: BitBinary): void {
+  const n = v.bytes.length;
+  const mask = (0xff << (8 - v.bits)) & 0xff;
+  w.u8(Tag.BIT_BINARY_EXT)
+    .u32(n)
+    .u8(v.bits)
+    .bytes(v.bytes.subarray(0, n - 1));
+  w.u8(v.bytes[n - 1]! & mask);
+}
+
+function writeExport(w: Writer, v: ExportFun): void {
+  if (!Number.isInteger(v.arity) || v.arity < 0 || v.arity > 255) {
+    throw new Failure(`a fun arity is 0..255, got ${v.arity}`);
+  }
+  w.u8(Tag.EXPORT_EXT);
+  writeAtom(w, v.module);
+  writeAtom(w, v.name);
+  w.u8(Tag.SMALL_INTEGER_EXT).u8(v.arity);
+}
+
+function writeBinary(w: Writer, v: Uint8Array): void {
+  w.u8(Tag.BINARY_EXT).u32(v.length).bytes(v);
+}
+
+/** Everything that is an object: dispatch on the constructor first (one load, no chain). */
 function writeObjectTerm(w: Writer, v: object, depth: number): void {
-  if (v instanceof Atom) return writeAtom(w, v);
+  const c: unknown = v.constructor;
+  if (c === Atom) return writeAtom(w, v as Atom);
   if (depth > CYCLE_CHECK_DEPTH) enterDeep(v);
   const d = depth + 1;
-  if (Array.isArray(v)) writeList(w, v as Term[], d);
+  if (c === Tuple) writeTuple(w, v as Tuple, d);
+  else if (c === Array) writeList(w, v as Term[], d);
+  else if (c === Object) writeObject(w, v as Record<string, Term>, d);
+  else if (c === Pid) writePid(w, v as Pid);
+  else if (c === Ref) writeRef(w, v as Ref);
+  else if (c === Buffer || c === Uint8Array) writeBinary(w, v as Uint8Array);
+  else if (c === Float) writeFloat(w, (v as Float).value);
+  else if (c === ImproperList) writeImproper(w, v as ImproperList, d);
+  else if (c === Map) writeMap(w, v as Map<Term, Term>, d);
+  else if (v instanceof Atom) writeAtom(w, v);
+  else if (Array.isArray(v)) writeList(w, v as Term[], d);
   else if (v instanceof Tuple) writeTuple(w, v, d);
   else if (v instanceof Pid) writePid(w, v);
-  else if (v instanceof Uint8Array) w.u8(Tag.BINARY_EXT).u32(v.length).bytes(v);
+  else if (v instanceof Uint8Array) writeBinary(w, v);
   else if (v instanceof Float) writeFloat(w, v.value);
   else if (v instanceof Ref) writeRef(w, v);
   else if (v instanceof Map) writeMap(w, v as Map<Term, Term>, d);
-  else if (v instanceof ImproperList) {
-    const n = v.elements.length;
-    w.u8(Tag.LIST_EXT).u32(n);
-    let i = 0;
-    try {
-      for (; i < n; i++) writeTerm(w, v.elements[i]!, d);
-    } catch (e) {
-      if (e instanceof Failure) e.segments.push(`.elements[${i}]`);
-      throw e;
-    }
-    try {
-      writeTerm(w, v.tail, d);
-    } catch (e) {
-      if (e instanceof Failure) e.segments.push('.tail');
-      throw e;
-    }
-  } else if (v instanceof BitBinary) {
-    const n = v.bytes.length;
-    const mask = (0xff << (8 - v.bits)) & 0xff;
-    w.u8(Tag.BIT_BINARY_EXT)
-      .u32(n)
-      .u8(v.bits)
-      .bytes(v.bytes.subarray(0, n - 1));
-    w.u8(v.bytes[n - 1]! & mask);
-  } else if (v instanceof Port) writePort(w, v);
-  else if (v instanceof ExportFun) {
-    if (!Number.isInteger(v.arity) || v.arity < 0 || v.arity > 255) {
-      throw new Failure(`a fun arity is 0..255, got ${v.arity}`);
-    }
-    w.u8(Tag.EXPORT_EXT);
-    writeAtom(w, v.module);
-    writeAtom(w, v.name);
-    w.u8(Tag.SMALL_INTEGER_EXT).u8(v.arity);
-  } else if (v instanceof Fun) writeFun(w, v, d);
+  else if (v instanceof ImproperList) writeImproper(w, v, d);
+  else if (v instanceof BitBinary) writeBits(w, v);
+  else if (v instanceof Port) writePort(w, v);
+  else if (v instanceof ExportFun) writeExport(w, v);
+  else if (v instanceof Fun) writeFun(w, v, d);
   else if (isPlainObject(v)) writeObject(w, v as Record<string, Term>, d);
   else {
-    const name = (v as { constructor?: { name?: string } }).constructor?.name ?? 'object';
+    const name = (c as { name?: string } | undefined)?.name ?? 'object';
     throw new Failure(`a ${name} is not a term`);
   }
   if (depth > CYCLE_CHECK_DEPTH) ancestors.delete(v);
@@ -525,7 +572,7 @@ export function encodeInto(writer: Writer, term: Term): Writer {
     writeTerm(writer, term, 0);
     return writer;
   } catch (e) {
-    writer.length = start;
+    writer.truncate(start);
     ancestors.clear();
     if (e instanceof Failure) {
       throw new TermEncodeError(e.message, `$${e.segments.reverse().join('')}`);
@@ -561,12 +608,15 @@ export function encode(term: Term, options?: EncodeOptions): Buffer {
   shared = undefined;
   try {
     w.reset();
+    w.deferLarge = true;
     w.u8(Tag.VERSION_MAGIC);
     encodeInto(w, term);
     const c = options?.compressed;
     if (c === undefined || c === false || c === 0) return w.copy();
     return compress(w.view(), c === true ? 6 : c);
   } finally {
+    w.deferLarge = false;
+    w.reset();
     shared = w;
   }
 }

@@ -25,8 +25,17 @@ const INITIAL_SIZE = 1024;
 export class Writer {
   /** The backing store; valid bytes are `buf[0 .. length)`. Grows, so do not hold on to it. */
   buf: Buffer;
-  /** How many bytes have been written. */
+  /** How many bytes have been written to `buf`. */
   length = 0;
+  /**
+   * When set, {@link Writer.bytes} keeps arrays of 64 KiB or more by reference instead of
+   * copying them, and {@link Writer.copy} assembles the output: one copy of a large binary
+   * instead of two. Only for callers that take the result with `copy()` before the
+   * referenced arrays can change (`encode()` does).
+   */
+  deferLarge = false;
+  private chunks: { at: number; data: Uint8Array }[] | undefined = undefined;
+  private deferred = 0;
 
   constructor(initialSize = INITIAL_SIZE) {
     this.buf = Buffer.allocUnsafe(Math.max(16, initialSize));
@@ -45,10 +54,27 @@ export class Writer {
     return this;
   }
 
+  /** Everything written, deferred chunks included. */
+  get size(): number {
+    return this.length + this.deferred;
+  }
+
   /** Rewinds to empty, keeping the memory (shrinking it back when it grew past `keep`). */
-  reset(keep = 1 << 20): this {
+  reset(keep = 4 << 20): this {
     this.length = 0;
+    this.chunks = undefined;
+    this.deferred = 0;
     if (this.buf.length > keep) this.buf = Buffer.allocUnsafe(INITIAL_SIZE);
+    return this;
+  }
+
+  /** Drops everything written after `length` (as measured by `this.length`). */
+  truncate(length: number): this {
+    this.length = length;
+    if (this.chunks !== undefined) {
+      this.chunks = this.chunks.filter((c) => c.at < length);
+      this.deferred = this.chunks.reduce((n, c) => n + c.data.length, 0);
+    }
     return this;
   }
 
@@ -106,6 +132,11 @@ export class Writer {
   /** Raw bytes. */
   bytes(data: Uint8Array): this {
     const n = data.length;
+    if (n >= 65536 && this.deferLarge) {
+      (this.chunks ??= []).push({ at: this.length, data });
+      this.deferred += n;
+      return this;
+    }
     this.ensure(n);
     if (n < 32) {
       const b = this.buf;
@@ -133,13 +164,38 @@ export class Writer {
 
   /** A copy of the bytes written so far: safe to keep after {@link Writer.reset}. */
   copy(): Buffer {
-    const out = Buffer.allocUnsafe(this.length);
-    this.buf.copy(out, 0, 0, this.length);
+    const n = this.length;
+    if (this.chunks !== undefined) return this.assemble();
+    const out = Buffer.allocUnsafe(n);
+    if (n <= 64) {
+      const b = this.buf;
+      for (let i = 0; i < n; i++) out[i] = b[i]!;
+    } else {
+      this.buf.copy(out, 0, 0, n);
+    }
     return out;
   }
 
-  /** A view of the bytes written so far: valid only until the next write or reset. */
+  private assemble(): Buffer {
+    const out = Buffer.allocUnsafe(this.size);
+    let from = 0;
+    let to = 0;
+    for (const c of this.chunks!) {
+      to += this.buf.copy(out, to, from, c.at);
+      from = c.at;
+      out.set(c.data, to);
+      to += c.data.length;
+    }
+    this.buf.copy(out, to, from, this.length);
+    return out;
+  }
+
+  /**
+   * A view of the bytes written so far: valid only until the next write or reset. (With
+   * deferred chunks, a fresh copy.)
+   */
   view(): Buffer {
+    if (this.chunks !== undefined) return this.assemble();
     return this.buf.subarray(0, this.length);
   }
 }

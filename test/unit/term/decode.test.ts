@@ -101,6 +101,16 @@ describe('term/decode: every tag', () => {
     );
   });
 
+  it('large byte binaries are views unless copyBinaries is set; small ones are copies', () => {
+    const bytes = encode(tuple(Buffer.alloc(2000, 0xff), Buffer.alloc(10, 0xff)));
+    const [big, small] = (decode(bytes) as Tuple).elements as [Buffer, Buffer];
+    const copied = (decode(bytes, { copyBinaries: true }) as Tuple).elements[0] as Buffer;
+    bytes.fill(0);
+    assert.equal(big[0], 0, 'a view sees the input change');
+    assert.equal(small[0], 0xff);
+    assert.equal(copied[0], 0xff);
+  });
+
   it('bit binaries keep their bits; the unused bits are cleared', () => {
     const b = d(77, 0, 0, 0, 1, 3, 0xff);
     assert.ok(b instanceof BitBinary);
