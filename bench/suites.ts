@@ -5,4 +5,5 @@ import type { BenchSuite } from './registry.ts';
 
 export const suites: Record<string, () => Promise<BenchSuite>> = {
   'term/codec': () => import('./term/codec.bench.ts'),
+  'process/process': () => import('./process/process.bench.ts'),
 };
