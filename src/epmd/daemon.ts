@@ -80,6 +80,8 @@ export interface EpmdDaemonStats {
   refusedRegistrations: number;
   evicted: number;
   timedOut: number;
+  /** Connections that closed before sending a whole request (includes timed out and evicted). */
+  incomplete: number;
 }
 
 interface Connection {
@@ -150,6 +152,7 @@ export class EpmdDaemon extends EventEmitter<{
     refusedRegistrations: 0,
     evicted: 0,
     timedOut: 0,
+    incomplete: 0,
   };
 
   readonly #options: EpmdDaemonOptions;
@@ -352,6 +355,7 @@ export class EpmdDaemon extends EventEmitter<{
 
   #onClose(conn: Connection): void {
     this.#connections.delete(conn.id);
+    if (!conn.done && !conn.registered) this.stats.incomplete++;
     const node = conn.registered;
     if (node && this.#nodes.get(node.name) === node) {
       this.#nodes.delete(node.name);
