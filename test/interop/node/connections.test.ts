@@ -316,7 +316,7 @@ describe('node/connections: against real erl', { skip }, () => {
         }
       });
 
-      it('notices a kill -9 of erl within 1 s', async () => {
+      it('notices a kill -9 of erl within 1 s', async (t) => {
         const victim = await ErlangPeer.start({
           release,
           epmdPort: epmd.port,
@@ -333,11 +333,13 @@ describe('node/connections: against real erl', { skip }, () => {
         );
         const down = events.find((e) => e.type === 'nodedown' && e.node.name === victim.node)!;
         assert.equal(down.type === 'nodedown' && down.reason, 'connection_closed');
-        assert.ok(Date.now() - t0 <= 1_000);
+        const dt = Date.now() - t0;
+        t.diagnostic(`nodedown ${dt} ms after kill -9`);
+        assert.ok(dt <= 1_000);
         assert.ok(handler.downs.some((d) => d.node.name === victim.node));
       });
 
-      it('notices a SIGSTOPped erl within the tick window (net_ticktime 4 s)', async () => {
+      it('notices a SIGSTOPped erl within the tick window (net_ticktime 4 s)', async (t) => {
         const frozen = await ErlangPeer.start({
           release,
           epmdPort: epmd.port,
@@ -361,6 +363,7 @@ describe('node/connections: against real erl', { skip }, () => {
           const t0 = Date.now();
           await waitFor(() => seen.some((e) => e.type === 'nodedown'), 12_000, 'net_tick_timeout');
           const dt = Date.now() - t0;
+          t.diagnostic(`net_tick_timeout ${dt} ms after SIGSTOP`);
           const down = seen.find((e) => e.type === 'nodedown')!;
           assert.equal(down.type === 'nodedown' && down.reason, 'net_tick_timeout');
           // erl_distribution_SUITE's window for net_ticktime T: about [0.75T, 1.25T], plus slack.
