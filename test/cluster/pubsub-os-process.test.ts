@@ -1,0 +1,129 @@
+// beamlink ↔ beamlink across OS processes: a child `node --import tsx` runs a node with pg
+// and PubSub (test/interop/pubsub/child-node.ts). pg members and PubSub broadcasts flow
+// both ways, and the child's members vanish when it is killed (-9).
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { EpmdDaemon } from '../../src/epmd/daemon.ts';
+import { startNode, type BeamNode } from '../../src/kernel/start-node.ts';
+import { startScope, type PgScope } from '../../src/pg/index.ts';
+import { memoryLogger, type Process } from '../../src/process/index.ts';
+import { PubSub } from '../../src/pubsub/index.ts';
+import { Tuple, atom, type Term } from '../../src/term/types.ts';
+import { uniqueName } from '../support/erlang-peer.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const COOKIE = 'pubsub_os_cookie';
+
+async function until(pred: () => boolean, what: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('pubsub/pubsub: beamlink nodes in two OS processes', () => {
+  let epmd: EpmdDaemon;
+  let node: BeamNode;
+  let pg: PgScope;
+  let ps: PubSub;
+  let child: ChildProcessWithoutNullStreams;
+  let childName = '';
+  const output: string[] = [];
+
+  before(async () => {
+    epmd = await EpmdDaemon.start({ port: 0 });
+    node = await startNode({
+      sname: uniqueName('parent'),
+      cookie: COOKIE,
+      epmdPort: epmd.port,
+      logger: memoryLogger(),
+    });
+    pg = await startScope(node);
+    ps = await PubSub.start(node, { name: 'MyApp.PubSub' });
+    child = spawn(process.execPath, ['--import', 'tsx', 'test/interop/pubsub/child-node.ts'], {
+      cwd: ROOT,
+      stdio: 'pipe',
+      env: {
+        ...process.env,
+        BL_EPMD_PORT: String(epmd.port),
+        BL_COOKIE: COOKIE,
+        BL_SNAME: uniqueName('child'),
+      },
+    });
+    child.stderr.on('data', (d: Buffer) => output.push(String(d)));
+    childName = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`child not ready:\n${output.join('')}`)),
+        60_000,
+      );
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        const m = /^READY (\S+)/.exec(line);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`child exited ${code}:\n${output.join('')}`)));
+    });
+    assert.equal(await node.connect(childName), true);
+  });
+  after(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    await node?.stop();
+    await epmd?.stop();
+  });
+
+  it('pubsub/pubsub: pg members and broadcasts cross the process boundary both ways', async () => {
+    await until(
+      () => pg.getMembers(atom('child_workers')).length === 2,
+      'parent sees child members',
+    );
+    assert.ok(pg.getMembers(atom('child_workers')).every((p) => p.node.name === childName));
+    const me = node.spawn(async (self: Process) => {
+      await self.receive(() => false);
+    });
+    pg.join(atom('parent_workers'), me);
+
+    const inbox: Term[] = [];
+    node.spawn((self: Process) => {
+      ps.subscribe(self, 'pong');
+      self.handle((m) => {
+        inbox.push(m);
+      });
+    });
+    await until(() => ps.subscribers('pong').length === 1, 'subscribed');
+    // The child's worker must be in the PubSub group before it can get the broadcast.
+    await until(
+      () =>
+        pg.alive &&
+        ps.inspect().adapter !== null &&
+        JSON.stringify(ps.inspect().adapter).includes('"members":2'),
+      'both PubSub workers known',
+    );
+    // Wait for the join to reach the child, then ping until it answers with 1 member.
+    let n = 0;
+    await until(() => {
+      if (inbox.some((m) => m instanceof Tuple && m.elements[3] === 1)) return true;
+      if (n++ % 20 === 0) ps.broadcast('ping', `hello-${n}`);
+      return false;
+    }, 'pong with the parent member counted');
+    const pong = inbox.find((m) => m instanceof Tuple && m.elements[3] === 1) as Tuple;
+    assert.equal(pong.elements[0], atom('pong'));
+    assert.equal((pong.elements[1] as { name: string }).name, childName);
+    assert.match(pong.elements[2] as string, /^hello-\d+$/);
+  });
+
+  it('pubsub/pubsub: members of a killed node vanish', async () => {
+    child.kill('SIGKILL');
+    await until(() => pg.getMembers(atom('child_workers')).length === 0, 'child members gone');
+    await until(() => !node.nodes().some((n) => n.name === childName), 'nodedown');
+  });
+});
