@@ -18,7 +18,7 @@
  */
 import type { Process } from '../process/process.ts';
 import type { Runtime } from '../process/runtime.ts';
-import { Atom, Ref, Tuple, type Term } from '../term/types.ts';
+import { Atom, type Pid, Ref, Tuple, type Term } from '../term/types.ts';
 
 /** How one request ended, before erpc's mapping. */
 export type RawResult =
@@ -59,6 +59,11 @@ export class ErpcClient {
   private starting: Promise<Process> | null = null;
   private readonly pending = new Map<string, Pending>();
   private closed = false;
+  /**
+   * The group leader the caller process gives the processes it spawns remotely (BEAM
+   * sends their I/O there). Set before the first call.
+   */
+  groupLeader: Pid | null = null;
 
   constructor(runtime: Runtime) {
     this.runtime = runtime;
@@ -138,6 +143,8 @@ export class ErpcClient {
       this.runtime.spawn(
         (self) => {
           self.setLabel('erpc client');
+          // SPAWN_REQUEST carries the caller's group leader (erlang:group_leader/2)
+          if (this.groupLeader !== null) self.groupLeader = this.groupLeader;
           this.proc = self;
           this.starting = null;
           self.handle((m) => this.handle(self, m));

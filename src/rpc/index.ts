@@ -53,3 +53,4 @@ export {
   type RpcBeamNode,
   type RpcOptions,
 } from './service.ts';
+export { startGroupLeader, chardataText } from './group-leader.ts';

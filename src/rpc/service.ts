@@ -15,6 +15,7 @@ import { Atom, type Pid } from '../term/types.ts';
 import { defineBuiltins } from './builtins.ts';
 import { ErpcClient } from './client.ts';
 import { Erpc } from './erpc.ts';
+import { startGroupLeader } from './group-leader.ts';
 import { ModuleRegistry, type ModuleDefinition, type RpcHost } from './modules.ts';
 import { startRex } from './rex.ts';
 import { Rpc } from './rpc.ts';
@@ -28,6 +29,11 @@ export interface RpcOptions {
   readonly rex?: boolean;
   /** Define the built-in modules (`erlang`, `Elixir.Node`, …; default true). */
   readonly builtins?: boolean;
+  /**
+   * Where the output of BEAM functions called from here goes (`io:format` in an
+   * `rpc.call`): default `process.stdout`.
+   */
+  readonly output?: (text: string) => void;
 }
 
 /** A host rpc can attach to: a runtime, connections, and optionally a stop hook. */
@@ -59,7 +65,10 @@ export function attachRpc(host: RpcAttachable, options: RpcOptions = {}): Rpc {
   if (options.builtins !== false) defineBuiltins(registry);
   for (const [name, def] of Object.entries(options.modules ?? {})) registry.define(name, def);
   const client = new ErpcClient(host.runtime);
-  const rpc = new Rpc(registry, new Erpc(host, registry, client));
+  const erpc = new Erpc(host, registry, client);
+  const rpc = new Rpc(registry, erpc);
+  const output = options.output ?? ((text: string) => void process.stdout.write(text));
+  client.groupLeader = startGroupLeader(host.runtime, erpc, output);
   host.runtime.setSpawnHandler(spawnHandler(registry, host));
   let rex: Pid | undefined;
   if (options.rex !== false && host.runtime.whereis('rex') === undefined) {

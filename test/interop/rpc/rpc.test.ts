@@ -99,6 +99,7 @@ describe('rpc: against real erl and elixir', { skip }, () => {
       let ex: ErlangPeer | undefined;
       let node: RpcBeamNode;
       const cast: Term[] = [];
+      const printed: string[] = [];
       const dead = `dead_node_${process.pid}@${shortHost()}`;
 
       before(async () => {
@@ -126,6 +127,7 @@ describe('rpc: against real erl and elixir', { skip }, () => {
           epmdPort: epmd.port,
           logger: memoryLogger(),
           rpc: {
+            output: (s) => void printed.push(s),
             modules: {
               my_mod: {
                 echo: (x: Term) => x,
@@ -331,6 +333,32 @@ describe('rpc: against real erl and elixir', { skip }, () => {
           assert.equal(await node.rpc.call(ex.node, 'Elixir.Node', 'self', []), atom(ex.node));
           assert.equal(await node.rpc.call(ex.node, 'Elixir.String', 'upcase', ['abc']), 'ABC');
         }
+      });
+
+      it('rpc/group-leader: output of BEAM functions called from TypeScript comes back', async () => {
+        assert.equal(
+          await node.rpc.call(erl.node, 'io', 'format', [
+            'hello ~p ~ts~n',
+            [tuple(atom('a'), 1), 'ü'],
+          ]),
+          atom('ok'),
+        );
+        assert.equal(
+          await node.rpc.call(erl.node, 'io', 'put_chars', [['x', [121], 'z\n']]),
+          atom('ok'),
+        );
+        assert.equal(await node.rpc.call(erl.node, 'io', 'get_line', ['prompt> ']), atom('eof'));
+        if (ex) {
+          assert.equal(
+            await node.rpc.call(ex.node, 'Elixir.IO', 'puts', ['from elixir']),
+            atom('ok'),
+          );
+        }
+        assert.deepEqual(printed, [
+          'hello {a,1} ü\n',
+          'xyz\n',
+          ...(ex ? ['from elixir\n'] : []),
+        ]);
       });
 
       it('rpc/erpc: every term type survives erlang:list_to_tuple on erl', async () => {
