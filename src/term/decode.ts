@@ -17,7 +17,7 @@ import { inflateSync } from 'node:zlib';
 import { TermDecodeError } from './errors.ts';
 import { rememberFunBytes } from './fun-bytes.ts';
 import { Tag } from './tags.ts';
-import { cacheAtom, cachedAtom, isAscii, latin1, utf8 } from './text.ts';
+import { cacheAtom, cachedAtom, invalidUtf8Prefix, isAscii, latin1, utf8 } from './text.ts';
 import {
   Atom,
   BitBinary,
@@ -520,7 +520,9 @@ class Decoder {
     if (mode === 'auto') {
       const n = end - start;
       if (n < 64 ? isAscii(buf, start, end) : false) return latin1(buf, start, end);
-      if (isUtf8(buf.subarray(start, end))) return utf8(buf, start, end);
+      if (!invalidUtf8Prefix(buf, start, end) && isUtf8(buf.subarray(start, end))) {
+        return utf8(buf, start, end);
+      }
     }
     if (end - start >= VIEW_THRESHOLD && !this.copyBinaries) return buf.subarray(start, end);
     const out = Buffer.allocUnsafe(end - start);

@@ -321,10 +321,38 @@ function writeList(w: Writer, list: readonly Term[], depth: number): void {
   w.u8(Tag.NIL_EXT);
 }
 
+/** Sorts a few keys by code point: insertion sort, `<` unless a key has surrogates. */
+function sortKeys(keys: string[]): void {
+  const n = keys.length;
+  let plain = true;
+  for (let i = 0; i < n && plain; i++) {
+    const k = keys[i]!;
+    for (let j = 0; j < k.length; j++) {
+      if (k.charCodeAt(j) >= 0xd800) {
+        plain = false;
+        break;
+      }
+    }
+  }
+  if (!plain) {
+    keys.sort(compareText);
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > k) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+}
+
 function writeObject(w: Writer, obj: Readonly<Record<string, Term>>, depth: number): void {
   const keys = Object.keys(obj);
   const n = keys.length;
-  if (n > 1 && n <= FLATMAP_LIMIT) keys.sort(compareText);
+  if (n > 1 && n <= FLATMAP_LIMIT) sortKeys(keys);
   w.u8(Tag.MAP_EXT).u32(n);
   let key = '';
   try {

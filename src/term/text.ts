@@ -66,6 +66,30 @@ export function isAscii(b: Buffer, s: number, e: number): boolean {
   return true;
 }
 
+/**
+ * A quick reject before a full UTF-8 validation: whether the first 256 bytes already hold
+ * a byte sequence that is not UTF-8 (so random bytes are not scanned to the end).
+ * `false` means "could not tell", not "valid".
+ */
+export function invalidUtf8Prefix(b: Buffer, s: number, e: number): boolean {
+  const lim = Math.min(e, s + 256);
+  let i = s;
+  while (i < lim) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const n =
+      c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+    if (n === 0) return true;
+    if (i + n >= lim) return i + n >= e;
+    for (let k = 1; k <= n; k++) if ((b[i + k]! & 0xc0) !== 0x80) return true;
+    i += n + 1;
+  }
+  return false;
+}
+
 const SLOTS = 4096;
 const slotBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(SLOTS);
 const slotLatin1 = new Uint8Array(SLOTS);
