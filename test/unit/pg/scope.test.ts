@@ -207,4 +207,25 @@ describe('pg/scope: one scope per node over a memory network', () => {
     assert.equal(r2.elements[1] as Atom | boolean, atom('ok'));
     assert.equal(pb.inspect().monitors, 0);
   });
+  it('pg/scope: accepts OTP 26+ {discover, Pid, Vsn}: syncs back and discovers the sender', async () => {
+    const { a, b, pa } = await twoScopes();
+    const p1 = idle(a);
+    pa.join('g', p1);
+    const got: Term[] = [];
+    b.runtime.spawn(async (self) => {
+      self.send(['pg', 'a@mem'], tuple(atom('discover'), self.pid, 1));
+      got.push((await self.receive())!, (await self.receive())!);
+    });
+    await until(() => got.length === 2, 'sync and discover');
+    const sync = got.find((m) => (m as Tuple).elements[0] === atom('$gen_cast')) as Tuple;
+    const inner = sync.elements[1] as Tuple;
+    assert.equal(inner.elements[0], atom('sync'));
+    assert.equal((inner.elements[1] as Pid).key, pa.pid.key);
+    const groups = inner.elements[2] as Tuple[];
+    assert.equal(groups.length, 1);
+    assert.equal(groups[0]!.elements[0], 'g');
+    assert.deepEqual(keys(groups[0]!.elements[1] as Pid[]), [p1.key]);
+    const disc = got.find((m) => (m as Tuple).elements[0] === atom('discover')) as Tuple;
+    assert.equal(disc.elements.length, 2);
+  });
 });
