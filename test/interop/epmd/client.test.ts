@@ -4,9 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EpmdNameTakenError, lookup, names, register } from '../../../src/epmd/index.ts';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import {
-  EpmdProcess,
   ErlangPeer,
+  type ErlangRelease,
   erlangReleases,
   freePort,
   interopSkipReason,
@@ -16,14 +18,61 @@ import { waitUntil } from '../../unit/epmd/raw-client.ts';
 
 const skip = interopSkipReason();
 
-describe('epmd/client: against real epmd and erl', { skip }, () => {
+/** The release's own `epmd` binary (OTP 27's runs inside its chroot) on a private port. */
+class ReleaseEpmd {
+  readonly port: number;
+  readonly release: ErlangRelease;
+  readonly child: ChildProcess;
+
+  private constructor(release: ErlangRelease, port: number, child: ChildProcess) {
+    this.release = release;
+    this.port = port;
+    this.child = child;
+  }
+
+  static async start(release: ErlangRelease): Promise<ReleaseEpmd> {
+    const port = await freePort();
+    const [cmd, ...pre] = [...release.prefix, 'epmd'];
+    const child = spawn(cmd!, [...pre, '-port', String(port), '-address', '127.0.0.1'], {
+      stdio: 'ignore',
+    });
+    const epmd = new ReleaseEpmd(release, port, child);
+    await waitUntil(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const s = connect({ port, host: '127.0.0.1' });
+          s.once('connect', () => (s.destroy(), resolve(true)));
+          s.once('error', () => resolve(false));
+        }),
+      30_000,
+      `${release.label} epmd on ${port}`,
+    );
+    return epmd;
+  }
+
+  /** `epmd -port N -names`, run from the same release. */
+  names(): string {
+    const [cmd, ...pre] = [...this.release.prefix, 'epmd'];
+    return spawnSync(cmd!, [...pre, '-port', String(this.port), '-names'], { encoding: 'utf8' })
+      .stdout;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+describe("epmd/client: against each release's real epmd and erl", { skip }, () => {
   for (const release of skip ? [] : erlangReleases()) {
     describe(release.label, () => {
-      let epmd: EpmdProcess;
+      let epmd: ReleaseEpmd;
       let peer: ErlangPeer;
       let peerPort: number;
       before(async () => {
-        epmd = await EpmdProcess.start();
+        epmd = await ReleaseEpmd.start(release);
         peerPort = await freePort();
         peer = await ErlangPeer.start({
           release,
