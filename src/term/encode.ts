@@ -655,7 +655,7 @@ function compress(plain: Buffer, level: number): Buffer {
   }
   const body = plain.subarray(1);
   const packed = deflateSync(body, { level });
-  if (packed.length + 5 >= body.length) return Buffer.from(plain);
+  if (packed.length + 5 > body.length) return Buffer.from(plain);
   const out = Buffer.allocUnsafe(6 + packed.length);
   out[0] = Tag.VERSION_MAGIC;
   out[1] = Tag.COMPRESSED;

@@ -259,6 +259,23 @@ describe('interop/term: term_to_binary vectors for every tag', { skip }, () => {
         assert.equal(called, '{1,7}');
       });
 
+      it('compressed: the same choice as erl between the plain and the compressed form', async () => {
+        const r = await peer.evalFull(
+          '[term_to_binary(lists:duplicate(N, $a) ++ lists:seq(1, N), [compressed, {minor_version, 2}]) || N <- lists:seq(1, 40)].',
+        );
+        const erlBytes = decode(r.bytes, { binaries: 'buffer' }) as Buffer[];
+        erlBytes.forEach((b, i) => {
+          const n = i + 1;
+          const v = [
+            ...new Array<number>(n).fill(97),
+            ...Array.from({ length: n }, (_, k) => k + 1),
+          ];
+          const ours = encode(v, { compressed: true });
+          assert.equal(ours[1], b[1], `form for N = ${n}`);
+          assert.equal(ours.length, b.length, `size for N = ${n}`);
+        });
+      });
+
       for (const l of legacy) {
         it(`legacy ${l.name}: erl and beamlink read the same value`, async () => {
           const r = await peer.evalFull(`binary_to_term(<<${l.bytes.join(',')}>>).`);
