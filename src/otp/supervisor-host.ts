@@ -192,6 +192,8 @@ async function dispatch(
 
 async function system(self: Process, cb: HostCallbacks, from: Term, req: Term): Promise<void> {
   if (req instanceof Tuple && req.length === 2 && req.elements[0] === atom('terminate')) {
+    // sys.erl replies `ok` first, then terminates (sys:terminate/3 waits for the reply).
+    replyTo(self, from, atom('ok'));
     return stopWith(cb, req.elements[1]!);
   }
   if (req === atom('get_state')) return replyTo(self, from, cb.state());
@@ -339,16 +341,25 @@ export async function stopServer(
   const target = dest instanceof Ref ? undefined : dest;
   if (target === undefined) throw new ExitError(atom('noproc'), 'cannot stop an alias');
   const mref = self.monitor(target);
-  self.send(dest, tuple(SYSTEM, tuple(self.pid, mref), tuple(atom('terminate'), reason)));
-  const m = await self.receive(
-    (x) =>
-      x instanceof Tuple &&
-      x.length === 5 &&
-      x.elements[0] === DOWN &&
-      x.elements[1] instanceof Ref &&
-      x.elements[1].key === mref.key,
-    { timeout },
-  );
+  try {
+    self.send(dest, tuple(SYSTEM, tuple(self.pid, mref), tuple(atom('terminate'), reason)));
+  } catch {
+    // An unregistered local name: the monitor's DOWN (noproc) answers below.
+  }
+  const isDown = (x: Term): boolean =>
+    x instanceof Tuple &&
+    x.length === 5 &&
+    x.elements[0] === DOWN &&
+    x.elements[1] instanceof Ref &&
+    x.elements[1].key === mref.key;
+  const isReply = (x: Term): boolean =>
+    x instanceof Tuple &&
+    x.length === 2 &&
+    x.elements[0] instanceof Ref &&
+    x.elements[0].key === mref.key;
+  // sys replies `ok` and then exits: wait for the DOWN, and drop the reply if it came.
+  const m = await self.receive(isDown, { timeout });
+  self.poll(isReply);
   if (m === undefined) {
     self.demonitor(mref, { flush: true });
     throw new ExitError(atom('timeout'), 'stop timed out');

@@ -1,0 +1,194 @@
+// Supervisors across a real distribution connection, both directions, every release:
+// - the shared Supervisor contract (test/contract/supervisor.contract.ts) with a beamlink
+//   client and an OTP supervisor on erl (test/contract/erl/contract_sup.erl), by pid and
+//   by {Name, Node};
+// - erl's own supervisor module calling a beamlink Supervisor ({Name, Node}), its answers
+//   compared with what erl's supervisor answers for the same tree.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { startNode, type BeamNode } from '../../../src/kernel/start-node.ts';
+import { memoryLogger, type Dest } from '../../../src/process/index.ts';
+import { decode } from '../../../src/term/decode.ts';
+import { Pid } from '../../../src/term/types.ts';
+import {
+  startContractTree,
+  supervisorContract,
+  type SupervisorTarget,
+} from '../../contract/supervisor.contract.ts';
+import {
+  EpmdProcess,
+  ErlangPeer,
+  erlangReleases,
+  interopSkipReason,
+  uniqueName,
+  type ErlangRelease,
+} from '../../support/erlang-peer.ts';
+
+const skip = interopSkipReason();
+const COOKIE = 'sup_cookie';
+const SUP_ERL = readFileSync(new URL('../../contract/erl/contract_sup.erl', import.meta.url));
+
+async function loadContractSup(peer: ErlangPeer): Promise<void> {
+  await peer.eval(
+    `SDir = "/tmp/beamlink_sup_" ++ os:getpid(), file:make_dir(SDir), ` +
+      `SFile = SDir ++ "/contract_sup.erl", ` +
+      `ok = file:write_file(SFile, base64:decode(<<"${SUP_ERL.toString('base64')}">>)), ` +
+      `{ok, SMod, SBin} = compile:file(SFile, [binary, report]), ` +
+      `file:delete(SFile), file:del_dir(SDir), {module, _} = code:load_binary(SMod, SFile, SBin).`,
+  );
+}
+
+interface Shared {
+  epmd: EpmdProcess;
+  erl: ErlangPeer;
+  node: BeamNode;
+}
+
+async function setUp(release: ErlangRelease): Promise<Shared> {
+  const epmd = await EpmdProcess.start();
+  const erl = await ErlangPeer.start({
+    release,
+    epmdPort: epmd.port,
+    sname: uniqueName('superl'),
+    cookie: COOKIE,
+  });
+  await loadContractSup(erl);
+  const node = await startNode({
+    sname: uniqueName('supts'),
+    cookie: COOKIE,
+    epmdPort: epmd.port,
+    logger: memoryLogger(),
+  });
+  return { epmd, erl, node };
+}
+
+async function tearDown(s: Shared | undefined): Promise<void> {
+  await s?.node.stop();
+  await s?.erl.stop();
+  await s?.epmd.stop();
+}
+
+/** Pids print differently on each side; the shapes must not. */
+function shape(text: string): string {
+  return text.replace(/<\d+\.\d+\.\d+>/g, 'PID');
+}
+
+function erlangSupervisorTarget(
+  release: ErlangRelease,
+  byName: boolean,
+): () => Promise<SupervisorTarget> {
+  return async () => {
+    const s = await setUp(release);
+    return {
+      label: `erl supervisor by ${byName ? 'name' : 'pid'}`,
+      client: s.node.runtime,
+      async start(name, strategy) {
+        const r = await s.erl.evalFull(`element(2, contract_sup:start(${name}, ${strategy})).`);
+        const pid = decode(r.bytes) as Pid;
+        assert.ok(pid instanceof Pid);
+        const dest: Dest = byName ? ([name, s.erl.node] as const) : pid;
+        return { dest, pid };
+      },
+      close: () => tearDown(s),
+    };
+  };
+}
+
+describe(
+  'interop/otp supervisor contract: beamlink client, OTP supervisor on erl',
+  { skip },
+  () => {
+    for (const release of skip ? [] : erlangReleases()) {
+      describe(`${release.label}, by {Name, Node}`, () =>
+        supervisorContract(erlangSupervisorTarget(release, true)));
+      describe(`${release.label}, by pid`, () =>
+        supervisorContract(erlangSupervisorTarget(release, false)));
+    }
+  },
+);
+
+describe(
+  'interop/otp supervisor: erl supervisor module calling a beamlink Supervisor',
+  { skip },
+  () => {
+    for (const release of skip ? [] : erlangReleases()) {
+      describe(release.label, () => {
+        let s: Shared;
+        let n = 0;
+        before(async () => {
+          s = await setUp(release);
+        });
+        after(() => tearDown(s));
+
+        /** Starts the same tree on both sides: [beamlink dest, erl dest] as Erlang source. */
+        async function twins(strategy = 'one_for_one'): Promise<[string, string]> {
+          const ts = `ts_sup_${process.pid}_${++n}`;
+          const erl = `erl_sup_${process.pid}_${n}`;
+          await startContractTree(s.node.runtime, ts, strategy as 'one_for_one');
+          await s.erl.eval(`{ok, _} = contract_sup:start(${erl}, ${strategy}).`);
+          return [`{${ts}, '${s.node.name}'}`, erl];
+        }
+
+        it('which_children and count_children read exactly as from an OTP supervisor', async () => {
+          const [ts, erl] = await twins();
+          const ours = await s.erl.eval(`supervisor:which_children(${ts}).`);
+          const theirs = await s.erl.eval(`supervisor:which_children(${erl}).`);
+          assert.equal(shape(ours), shape(theirs));
+          assert.match(ours, /^\[\{c,<\d+\.\d+\.\d+>,worker,\[contract_sup\]\},/);
+          assert.equal(
+            await s.erl.eval(`supervisor:count_children(${ts}).`),
+            await s.erl.eval(`supervisor:count_children(${erl}).`),
+          );
+        });
+
+        it('terminate_child, restart_child, delete_child: same replies as OTP', async () => {
+          const [ts, erl] = await twins();
+          const script = (d: string) =>
+            `[catch supervisor:restart_child(${d}, a), supervisor:delete_child(${d}, a), ` +
+            `supervisor:terminate_child(${d}, a), supervisor:count_children(${d}), ` +
+            `supervisor:which_children(${d}), supervisor:restart_child(${d}, a), ` +
+            `supervisor:terminate_child(${d}, a), supervisor:delete_child(${d}, a), ` +
+            `supervisor:delete_child(${d}, a), supervisor:terminate_child(${d}, nope), ` +
+            `supervisor:terminate_child(${d}, c), supervisor:which_children(${d})].`;
+          assert.equal(shape(await s.erl.eval(script(ts))), shape(await s.erl.eval(script(erl))));
+        });
+
+        it('a child killed from erl is restarted; a crash storm escalates with shutdown', async () => {
+          const [ts] = await twins();
+          const before1 = await s.erl.eval(
+            `[{_, SupA1, _, _}] = [C || {a, _, _, _} = C <- supervisor:which_children(${ts})], exit(SupA1, kill), SupA1.`,
+          );
+          const restarted = await s.erl.eval(
+            `(fun W(0) -> timeout; W(K) -> case lists:keyfind(a, 1, supervisor:which_children(${ts})) of ` +
+              `{a, P, _, _} when is_pid(P), P =/= SupA1 -> P; _ -> timer:sleep(10), W(K - 1) end end)(500).`,
+          );
+          assert.notEqual(restarted, 'timeout');
+          assert.notEqual(restarted, before1);
+          const down = await s.erl.eval(
+            `MonRef = erlang:monitor(process, ${ts}), ` +
+              `[begin {a, P2, _, _} = lists:keyfind(a, 1, supervisor:which_children(${ts})), P2 ! {crash, boom}, timer:sleep(20) end || _ <- lists:seq(1, 3)], ` +
+              `receive {'DOWN', MonRef, process, _, Why} -> Why after 10000 -> no_down end.`,
+          );
+          assert.equal(down, 'shutdown');
+        });
+
+        it('gen_server:stop/1 from erl stops the supervisor and its children', async () => {
+          const [ts] = await twins();
+          const kids = await s.erl.eval(
+            `StopMons = [erlang:monitor(process, P) || {_, P, _, _} <- supervisor:which_children(${ts})], length(StopMons).`,
+          );
+          assert.equal(kids, '3');
+          assert.equal(await s.erl.eval(`gen_server:stop(${ts}).`), 'ok');
+          // Stopped in reverse start order (c, b, a), each with reason shutdown.
+          assert.equal(
+            await s.erl.eval(
+              `[receive {'DOWN', M, process, _, Why} -> Why after 5000 -> timeout end || M <- StopMons].`,
+            ),
+            '[shutdown,shutdown,shutdown]',
+          );
+        });
+      });
+    }
+  },
+);
