@@ -20,7 +20,14 @@ import {
   type Term,
 } from './types.ts';
 
-/** The rank of each kind of term in Erlang's order. */
+/**
+ * The rank of each kind of term in Erlang's order.
+ *
+ * @example
+ * ```ts
+ * if (termKind(value) === Kind.TUPLE) console.log('a tuple');
+ * ```
+ */
 export const Kind = {
   NUMBER: 0,
   ATOM: 1,

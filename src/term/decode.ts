@@ -33,10 +33,26 @@ import {
   type Term,
 } from './types.ts';
 
-/** How BINARY_EXT decodes: see {@link DecodeOptions.binaries}. */
+/**
+ * How BINARY_EXT decodes: see {@link DecodeOptions.binaries}.
+ *
+ * @example
+ * ```ts
+ * const mode: BinaryMode = 'buffer';
+ * decode(bytes, { binaries: mode });
+ * ```
+ */
 export type BinaryMode = 'auto' | 'buffer' | 'string';
 
-/** Options of {@link decode} and {@link decodeAt}. */
+/**
+ * Options of {@link decode} and {@link decodeAt}.
+ *
+ * @example
+ * ```ts
+ * const opts: DecodeOptions = { binaries: 'buffer', maxInflatedSize: 1 << 20 };
+ * decode(bytes, opts);
+ * ```
+ */
 export interface DecodeOptions {
   /**
    * `'auto'` (default): a binary that is valid UTF-8 becomes a `string`, any other a
@@ -61,19 +77,40 @@ export interface DecodeOptions {
   atomRefs?: readonly (Atom | undefined)[];
 }
 
-/** Options of {@link decodeAt}. */
+/**
+ * Options of {@link decodeAt}.
+ *
+ * @example
+ * ```ts
+ * decodeAt(frame, 1, { version: true }); // a 'p' pass-through frame: 131 before each term
+ * ```
+ */
 export interface DecodeAtOptions extends DecodeOptions {
   /** Expect the 131 version byte at `offset` (and allow COMPRESSED). Default false. */
   version?: boolean;
 }
 
-/** A decoded term and the offset just after it. */
+/**
+ * A decoded term and the offset just after it.
+ *
+ * @example
+ * ```ts
+ * const { value, offset } = decodeAt(frame, 3);
+ * ```
+ */
 export interface DecodeResult {
   value: Term;
   offset: number;
 }
 
-/** The default {@link DecodeOptions.maxInflatedSize}: 64 MiB. */
+/**
+ * The default {@link DecodeOptions.maxInflatedSize}: 64 MiB.
+ *
+ * @example
+ * ```ts
+ * decode(bytes, { maxInflatedSize: DEFAULT_MAX_INFLATED_SIZE * 2 });
+ * ```
+ */
 export const DEFAULT_MAX_INFLATED_SIZE = 64 * 1024 * 1024;
 /** The most digit bytes an integer may have (8 MiB: past BEAM's own limit). */
 const MAX_BIG_BYTES = 8 * 1024 * 1024;

@@ -26,7 +26,14 @@ import { Tag } from './tags.ts';
 import { Atom, MAX_ATOM_LENGTH, type Term } from './types.ts';
 import type { Writer } from './writer.ts';
 
-/** Entries of an atom cache: 8 segments of 256. */
+/**
+ * Entries of an atom cache: 8 segments of 256.
+ *
+ * @example
+ * ```ts
+ * const index = segment * 256 + internalIndex; // 0 .. ATOM_CACHE_SIZE - 1
+ * ```
+ */
 export const ATOM_CACHE_SIZE = 2048;
 
 /**
@@ -66,7 +73,14 @@ export class AtomCache {
   }
 }
 
-/** A decoded distribution header: the refs that ATOM_CACHE_REF indexes, and where it ended. */
+/**
+ * A decoded distribution header: the refs that ATOM_CACHE_REF indexes, and where it ended.
+ *
+ * @example
+ * ```ts
+ * const { refs, offset }: DistHeader = decodeDistHeader(frame, 0, cache);
+ * ```
+ */
 export interface DistHeader {
   /** `refs[i]` is the atom that `ATOM_CACHE_REF i` means in the terms that follow. */
   readonly refs: Atom[];
@@ -155,7 +169,14 @@ export function decodeDistHeader(buf: Uint8Array, offset: number, cache: AtomCac
   return decodeAtomCacheRefs(buf, offset + 2, cache);
 }
 
-/** A whole distribution message: the control message, and the payload when there is one. */
+/**
+ * A whole distribution message: the control message, and the payload when there is one.
+ *
+ * @example
+ * ```ts
+ * const { control, payload }: DistMessage = decodeDistMessage(frame, 0, cache);
+ * ```
+ */
 export interface DistMessage {
   readonly control: Term;
   /** The message term for SEND, REG_SEND, PAYLOAD_EXIT... (`undefined` when absent). */
@@ -191,7 +212,14 @@ export function decodeDistMessage(
   return { control: control.value, payload: payload.value };
 }
 
-/** `131, 68, 0`: a distribution header with no atom cache refs. */
+/**
+ * `131, 68, 0`: a distribution header with no atom cache refs.
+ *
+ * @example
+ * ```ts
+ * socket.write(Buffer.concat([len, EMPTY_DIST_HEADER, control, payload]));
+ * ```
+ */
 export const EMPTY_DIST_HEADER: Readonly<Uint8Array> = Uint8Array.of(
   Tag.VERSION_MAGIC,
   Tag.DIST_HEADER,

@@ -28,7 +28,14 @@ import {
 import { rawFunBytes } from './fun-bytes.ts';
 import { Writer } from './writer.ts';
 
-/** Options of {@link encode}. */
+/**
+ * Options of {@link encode}.
+ *
+ * @example
+ * ```ts
+ * encode(bigValue, { compressed: 9 });
+ * ```
+ */
 export interface EncodeOptions {
   /**
    * Compress with zlib as `term_to_binary(T, [compressed])` does: `true` is level 6,

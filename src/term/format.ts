@@ -23,7 +23,14 @@ import {
   type Term,
 } from './types.ts';
 
-/** Options of {@link format}. */
+/**
+ * Options of {@link format}.
+ *
+ * @example
+ * ```ts
+ * format(pid, { style: 'erlang', localNode: 'ts1@host' }); // '<0.113.0>'
+ * ```
+ */
 export interface FormatOptions {
   /** `'elixir'` (default) as `inspect/1`, `'erlang'` as `io:format("~p")`. */
   style?: 'elixir' | 'erlang';

@@ -91,7 +91,14 @@ export const Tag = {
   NEWER_REFERENCE_EXT: 90,
 } as const;
 
-/** One of the numbers in {@link Tag}. */
+/**
+ * One of the numbers in {@link Tag}.
+ *
+ * @example
+ * ```ts
+ * const t: TagValue = Tag.NEW_PID_EXT;
+ * ```
+ */
 export type TagValue = (typeof Tag)[keyof typeof Tag];
 
 const names = new Map<number, string>();
