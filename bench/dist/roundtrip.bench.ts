@@ -3,7 +3,8 @@
 //   one-way        small messages per second (SEND of {count, N}), respecting 'drain'
 //   bulk           1 MiB binaries per second → GB/s (fragmented, reassembled)
 //   ping-pong      round-trip latency p50 / p99 of a small message
-// Run: node --import tsx bench/dist/roundtrip.bench.ts [--quick]
+// Run: node --import tsx bench/dist/roundtrip.bench.ts [--quick] [--only=one-way|bulk|connect|ping-pong]
+// CPU time per message / per GB is printed too: it stays meaningful on a loaded machine.
 // BEAM on the same machine (measured by hand, see the task notes): ~294 k one-way small
 // messages/s, 3.9 GB/s with 1 MiB binaries, connect 1.5 ms.
 import { once } from 'node:events';
@@ -75,12 +76,16 @@ async function benchOneWay(n: number): Promise<void> {
     }),
   );
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     if (!a.send({ op: 'SEND', from: pa, to: pb, message: new Tuple([atom('count'), i]) })) await once(a, 'drain');
   }
   await done;
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(`one-way     ${n} small messages: ${(n / s / 1000).toFixed(0)} k msg/s`);
+  const cpu = process.cpuUsage(c0);
+  console.log(
+    `one-way     ${n} small messages: ${(n / s / 1000).toFixed(0)} k msg/s, ${((cpu.user + cpu.system) / n).toFixed(2)} CPU µs/msg (send + receive)`,
+  );
   await close();
 }
 
@@ -94,12 +99,16 @@ async function benchBulk(n: number, size: number): Promise<void> {
     }),
   );
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     if (!a.send({ op: 'SEND', from: pa, to: pb, message: bin })) await once(a, 'drain');
   }
   await done;
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(`bulk        ${n} × ${size >> 20} MiB binaries: ${((n * size) / s / 1e9).toFixed(2)} GB/s`);
+  const cpu = process.cpuUsage(c0);
+  console.log(
+    `bulk        ${n} × ${size >> 20} MiB binaries: ${((n * size) / s / 1e9).toFixed(2)} GB/s, ${((n * size) / ((cpu.user + cpu.system) / 1e6) / 1e9).toFixed(2)} GB per CPU second`,
+  );
   await close();
 }
 
@@ -122,7 +131,8 @@ async function benchPingPong(n: number): Promise<void> {
 }
 
 console.log(`node ${process.version}, ${quick ? 'quick' : 'full'} run`);
-await benchConnect(quick ? 50 : 300);
-await benchOneWay(quick ? 100_000 : 1_000_000);
-await benchBulk(quick ? 64 : 512, 1 << 20);
-await benchPingPong(quick ? 2_000 : 20_000);
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+if (!only || only === 'connect') await benchConnect(quick ? 50 : 300);
+if (!only || only === 'one-way') await benchOneWay(quick ? 100_000 : 1_000_000);
+if (!only || only === 'bulk') await benchBulk(quick ? 64 : 512, 1 << 20);
+if (!only || only === 'ping-pong') await benchPingPong(quick ? 2_000 : 20_000);

@@ -27,7 +27,9 @@
  * connection emits the `UNLINK_ID_ACK` itself right after; an `UNLINK_ID_ACK` to such a
  * peer is not sent.
  *
- * Events: `'message'` (a {@link ControlMessage}), `'close'` (`reason`, `error?`): reason
+ * Events: `'message'` (a {@link ControlMessage}; frames are read from the socket all the
+ * time, for ticks, but decoded only while a `'message'` listener is attached, so attach one
+ * right after the handshake), `'close'` (`reason`, `error?`): reason
  * is `connection_closed` (the peer closed), `net_tick_timeout`, `protocol_error` (with a
  * {@link DistProtocolError}), or whatever `close(reason)` was given; `'drain'`.
  *
@@ -65,6 +67,8 @@ const VERSION_MAGIC = 131;
 const BATCH_KEEP = 4 * 1024 * 1024;
 /** Encode buffers of finished fragmented messages kept for reuse. */
 const MAX_SPARES = 2;
+/** Larger encode buffers are left to the garbage collector. */
+const MAX_SPARE_SIZE = 16 * 1024 * 1024;
 
 /** Tuning of a {@link Connection}. */
 export interface ConnectionOptions {
@@ -164,7 +168,9 @@ export class Connection extends EventEmitter {
   private readonly maxQueuedBytes: number;
   private readonly fragmentBudget: number;
   private readonly transportHighWater: number;
-  private batch = new Writer(64 * 1024);
+  private batch = new Writer(256 * 1024);
+  /** Where the batch's unwritten frames start in `batch.buf` (earlier bytes belong to the socket). */
+  private batchStart = 0;
   private spares: Buffer[] = [];
   private readonly senders = new Map<string, SenderQueue>();
   private fragmentBytes = 0;
@@ -212,8 +218,13 @@ export class Connection extends EventEmitter {
       this.shutdown(atom('connection_closed'), error);
     });
     this.ticker.start();
-    // Bytes that came in behind the handshake's last frame.
-    if (this.reader.buffered > 0) queueMicrotask(() => this.receive(undefined));
+    // Frames are decoded once someone listens for them, so that nothing is emitted into
+    // the void between the handshake and `on('message')` (BEAM writes right after its ack).
+    super.on('newListener', (event: string | symbol) => {
+      if (event === 'message' && this.listenerCount('message') === 0) {
+        queueMicrotask(() => this.receive(undefined));
+      }
+    });
   }
 
   private isClosed(): boolean {
@@ -227,7 +238,7 @@ export class Connection extends EventEmitter {
 
   /** Bytes queued for the peer: our batch, fragments in flight and the socket's buffer. */
   get queuedBytes(): number {
-    return this.batch.length + this.fragmentBytes + this.transport.pendingBytes;
+    return this.batchBytes + this.fragmentBytes + this.transport.pendingBytes;
   }
 
   /**
@@ -243,7 +254,6 @@ export class Connection extends EventEmitter {
     if (queued > this.maxQueuedBytes) throw new DistBusyError(this.peerName, queued);
     const w = toWire(message, this.flags);
     if (w !== undefined) {
-      const sender = senderKey(message);
       const b = this.batch;
       const start = b.length;
       try {
@@ -265,8 +275,11 @@ export class Connection extends EventEmitter {
         throw e;
       }
       const length = b.length - start - 4;
-      const queue = this.senders.get(sender);
-      if (this.fragmenting && length - 3 > FRAGMENT_SIZE) {
+      const large = this.fragmenting && length - 3 > FRAGMENT_SIZE;
+      // The sender's key is needed only while some sender has a fragmented message in flight.
+      const sender = large || this.senders.size > 0 ? senderKey(message) : '';
+      const queue = this.senders.size > 0 ? this.senders.get(sender) : undefined;
+      if (large) {
         const job = this.takeLarge(start);
         if (queue) queue.waiting.push(job);
         else this.senders.set(sender, { current: job, waiting: [] });
@@ -294,15 +307,21 @@ export class Connection extends EventEmitter {
     return true;
   }
 
+  /** Bytes of the batch not yet handed to the transport. */
+  private get batchBytes(): number {
+    return this.batch.length - this.batchStart;
+  }
+
   /** Moves the message encoded at `start` of the batch into a fragmented job. */
   private takeLarge(start: number): Outgoing {
     const b = this.batch;
     // Hand the big encoding over without copying it; the batch gets a fresh buffer.
     const data = b.buf.subarray(start + 4 + 3, b.length);
     const old = b.buf;
-    b.buf = this.spares.pop() ?? Buffer.allocUnsafe(old.length);
-    old.copy(b.buf, 0, 0, start);
-    b.length = start;
+    b.buf = this.spares.pop() ?? Buffer.allocUnsafe(Math.max(Math.min(old.length, BATCH_KEEP), 2 * (start - this.batchStart)));
+    old.copy(b.buf, 0, this.batchStart, start);
+    b.length = start - this.batchStart;
+    this.batchStart = 0;
     const count = Math.ceil(data.length / FRAGMENT_SIZE);
     this.fragmentBytes += data.length + count * (4 + FRAGMENT_HEADER_SIZE) + 1;
     return { data, backing: old, sequenceId: this.nextSequence++, count, sent: 0 };
@@ -322,9 +341,16 @@ export class Connection extends EventEmitter {
     if (this.stateValue === 'closed' || this.waitingForTransport) return;
     const chunks: Buffer[] = [];
     const done: Buffer[] = [];
-    if (this.batch.length > 0) {
-      chunks.push(this.batch.copy());
-      this.batch.reset(BATCH_KEEP);
+    if (this.batchBytes > 0) {
+      // Hand the socket a view of the batch (no copy) and go on writing after it; the
+      // buffer is replaced, never overwritten, once it is half used.
+      const b = this.batch;
+      chunks.push(b.buf.subarray(this.batchStart, b.length));
+      if (b.length > b.buf.length >> 1) {
+        b.buf = Buffer.allocUnsafe(b.buf.length > BATCH_KEEP ? 64 * 1024 : b.buf.length);
+        b.length = 0;
+      }
+      this.batchStart = b.length;
     }
     for (const [key, q] of this.senders) {
       let budget = this.fragmentBudget;
@@ -385,12 +411,14 @@ export class Connection extends EventEmitter {
 
   private recycle(buffers: Buffer[]): void {
     if (this.stateValue === 'closed') return;
-    for (const b of buffers) if (this.spares.length < MAX_SPARES) this.spares.push(b);
+    for (const b of buffers) {
+      if (this.spares.length < MAX_SPARES && b.length <= MAX_SPARE_SIZE) this.spares.push(b);
+    }
   }
 
   private transportDrained(): void {
     this.waitingForTransport = false;
-    if (this.senders.size > 0 || this.batch.length > 0) this.scheduleFlush();
+    if (this.senders.size > 0 || this.batchBytes > 0) this.scheduleFlush();
     this.checkDrain();
   }
 
@@ -415,6 +443,7 @@ export class Connection extends EventEmitter {
       this.reader.push(chunk);
     }
     this.ticker.read();
+    if (this.listenerCount('message') === 0) return;
     try {
       for (;;) {
         if (this.headerMode && this.reader.nextIsSplit()) {
@@ -526,6 +555,7 @@ export class Connection extends EventEmitter {
     this.senders.clear();
     this.fragmentBytes = 0;
     this.batch = new Writer(16);
+    this.batchStart = 0;
     this.spares = [];
     this.transport.close();
     this.emit('close', reason, error);

@@ -64,6 +64,7 @@ function lone(flags = DEFAULT_FLAGS | DFLAG.PUBLISHED, extra: Partial<Connection
   });
   const closed: { reason?: Term; error?: Error } = {};
   conn.on('close', (reason, error) => Object.assign(closed, { reason, error }));
+  conn.on('message', () => {});
   return { t, conn, logs, closed };
 }
 
@@ -327,5 +328,25 @@ test('dist/connection: fragments arriving in small socket chunks reassemble (spl
   const m = got[1]!;
   assert.ok(m.op === 'SEND' && Buffer.isBuffer(m.message));
   assert.ok(Buffer.from(m.message as Uint8Array).equals(big));
+  conn.close();
+});
+
+test('dist/connection: frames that arrive before a message listener are kept, not lost', async () => {
+  const t = memoryEnd();
+  const conn = new Connection({
+    transport: t,
+    reader: new FrameReader(4),
+    localName: 'b@h',
+    peerName: 'a@h',
+    peerFlags: DEFAULT_FLAGS,
+    peerCreation: 1,
+    flags: DEFAULT_FLAGS,
+    logger: quiet,
+  });
+  t.inject(headerFrame(new Tuple([2, atom(''), pb]), 'early'));
+  await new Promise((r) => setTimeout(r, 20));
+  const got = collect(conn);
+  await until(() => got.length === 1);
+  assert.deepEqual(got[0], { op: 'SEND', to: pb, message: 'early' });
   conn.close();
 });
