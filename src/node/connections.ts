@@ -36,7 +36,7 @@ import type { Connection } from '../dist/connection.ts';
 import { accept, initiate } from '../dist/handshake.ts';
 import { tcpTransport } from '../dist/transport.ts';
 import { lookup } from '../epmd/client.ts';
-import { atom, type Atom, type Term } from '../term/types.ts';
+import { Atom, atom, type Term } from '../term/types.ts';
 import { channels } from './diagnostics.ts';
 import { handshakeSafe } from './handshake-transport.ts';
 import { NodeEvents, type NodeDownReason, type NodeType } from './events.ts';
@@ -90,7 +90,12 @@ interface Attempt {
 /** net_kernel's `#connection{}`. */
 interface ConnectionRecord {
   readonly node: string;
-  readonly nodeAtom: Atom;
+  /**
+   * The name as an atom. Made at once for nodes we dial (local code named them), but for
+   * a peer that dials us only once its handshake succeeded: names offered by
+   * unauthenticated peers never grow the atom table.
+   */
+  nodeAtom: Atom | undefined;
   state: ConnectionState;
   /** The live connection, when up or up_pending. */
   conn: Connection | undefined;
@@ -174,7 +179,7 @@ export class Connections {
     const out: Atom[] = [];
     for (const rec of this.table.values()) {
       if (rec.state === 'pending') continue;
-      if (kind === 'connected' || rec.nodeType === kind) out.push(rec.nodeAtom);
+      if (kind === 'connected' || rec.nodeType === kind) out.push(rec.nodeAtom ?? atom(rec.node));
     }
     return out;
   }
@@ -216,6 +221,7 @@ export class Connections {
     let rec = this.table.get(node);
     if (rec && rec.state !== 'pending') return Promise.resolve(true);
     if (!rec) rec = this.startOutgoing(node);
+    rec.nodeAtom ??= atom(node);
     const r = rec;
     return new Promise((resolve) => r.waiters.push(resolve));
   }
@@ -233,6 +239,7 @@ export class Connections {
       return;
     }
     rec ??= this.startOutgoing(node);
+    rec.nodeAtom ??= atom(node); // local code names it: its processes may wait for it
     if (rec.waiting.length >= this.config.maxWaiting) {
       this.log(
         'warn',
@@ -259,7 +266,7 @@ export class Connections {
   private newRecord(node: string, direction: 'outgoing' | 'incoming'): ConnectionRecord {
     const rec: ConnectionRecord = {
       node,
-      nodeAtom: atom(node),
+      nodeAtom: direction === 'outgoing' ? atom(node) : Atom.existing(node),
       state: 'pending',
       conn: undefined,
       owner: undefined,
@@ -379,7 +386,8 @@ export class Connections {
     rec.waiting = [];
     const waiters = rec.waiters.splice(0);
     channels.connectFailed.publish({ node: this.config.name, peer: rec.node, reason: why });
-    this.notifyDown(rec.nodeAtom, 'noconnection');
+    // No atom: nothing local ever named this node, so nothing waits for it.
+    if (rec.nodeAtom) this.notifyDown(rec.nodeAtom, 'noconnection');
     for (const w of waiters) w(false);
   }
 
@@ -537,7 +545,7 @@ export class Connections {
     rec.since = Date.now();
     if (rec.takeoverTimer) clearTimeout(rec.takeoverTimer);
     rec.takeoverTimer = undefined;
-    const from = rec.nodeAtom;
+    const from = (rec.nodeAtom ??= atom(rec.node)); // authenticated now
     conn.on('message', (msg: ControlMessage) => this.deliver(from, msg));
     conn.on('close', (reason?: unknown) => this.closed(rec, conn, reason));
     const queued = rec.waiting.splice(0);
@@ -585,10 +593,11 @@ export class Connections {
       nodeType: rec.nodeType,
       reason,
     });
-    this.notifyDown(rec.nodeAtom, reason);
+    const node = (rec.nodeAtom ??= atom(rec.node));
+    this.notifyDown(node, reason);
     this.config.events.emit({
       type: 'nodedown',
-      node: rec.nodeAtom,
+      node,
       nodeType: rec.nodeType,
       reason,
     });
