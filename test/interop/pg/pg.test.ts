@@ -212,6 +212,14 @@ describe('pg/scope: against OTP pg on real erl', { skip }, () => {
         const warned = logger.entries.filter((e) => e.message.includes('unexpected'));
         assert.deepEqual(warned, []);
       });
+
+      it('pg/scope: control: a message pg does not know does crash it, and the check sees it', async () => {
+        // Proves the survival check above can fail: OTP's pg dies on an unknown message
+        // (kernel_safe_sup restarts it with a new pid) and the crash is logged.
+        await erl.eval('pg ! {discover, self(), 1, extra}.');
+        await eventually(async () => (await erl.eval('whereis(pg).')) !== beamPg, 'pg restarted');
+        await eventually(() => /terminating|badarg/.test(erl.log.join('\n')), 'crash logged');
+      });
     });
   }
 });
