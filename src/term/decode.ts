@@ -239,11 +239,28 @@ class Decoder {
           }
           value = new Tuple(f.items);
           break;
-        case K_LIST:
-          f.items[f.i++] = value;
+        case K_LIST: {
+          const items = f.items;
+          items[f.i++] = value;
+          // The common case inline: a run of small integers.
+          const buf = this.buf;
+          let p = this.pos;
+          while (f.i < f.n && p + 5 <= this.end) {
+            const tag = buf[p];
+            if (tag === Tag.SMALL_INTEGER_EXT) {
+              items[f.i++] = buf[p + 1]!;
+              p += 2;
+            } else if (tag === Tag.INTEGER_EXT) {
+              items[f.i++] =
+                (buf[p + 1]! << 24) | (buf[p + 2]! << 16) | (buf[p + 3]! << 8) | buf[p + 4]!;
+              p += 5;
+            } else break;
+          }
+          this.pos = p;
           if (f.i === f.n) f.kind = K_TAIL;
           value = this.one();
           continue;
+        }
         case K_TAIL:
           value = this.listWithTail(f.items, value);
           break;

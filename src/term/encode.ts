@@ -318,8 +318,28 @@ function writeList(w: Writer, list: readonly Term[], depth: number): void {
   let i = 0;
   try {
     for (; i < n; i++) {
-      if (!(i in list)) throw new Failure('a hole in an array is not a term');
-      writeTerm(w, list[i]!, depth);
+      const x = list[i];
+      if (typeof x === 'number' && (x | 0) === x) {
+        // The common case inline: a 32-bit integer.
+        if (w.length + 5 > w.buf.length) w.ensure(5);
+        const b = w.buf;
+        const o = w.length;
+        if (x >= 0 && x <= 255) {
+          b[o] = Tag.SMALL_INTEGER_EXT;
+          b[o + 1] = x;
+          w.length = o + 2;
+        } else {
+          b[o] = Tag.INTEGER_EXT;
+          b[o + 1] = x >>> 24;
+          b[o + 2] = (x >>> 16) & 0xff;
+          b[o + 3] = (x >>> 8) & 0xff;
+          b[o + 4] = x & 0xff;
+          w.length = o + 5;
+        }
+        continue;
+      }
+      if (x === undefined && !(i in list)) throw new Failure('a hole in an array is not a term');
+      writeTerm(w, x!, depth);
     }
   } catch (e) {
     if (e instanceof Failure) e.segments.push(`[${i}]`);
