@@ -111,9 +111,9 @@ function isExitFrom(m: Term, pid: Pid): boolean {
  * supervisor.erl's `unlink_flush/2`: unlink, and take the `'EXIT'` from `pid` if it is
  * already in the mailbox (its reason wins over the DOWN's).
  */
-export async function unlinkFlush(self: Process, pid: Pid, fallback: Term): Promise<Term> {
+export function unlinkFlush(self: Process, pid: Pid, fallback: Term): Term {
   self.unlink(pid);
-  const m = await self.receive((x) => isExitFrom(x, pid), { timeout: 0 });
+  const m = self.poll((x) => isExitFrom(x, pid));
   return m instanceof Tuple ? m.elements[2]! : fallback;
 }
 
@@ -161,7 +161,7 @@ export async function shutdownChild(
     self.exitProcess(pid, KILL);
     down = await self.receive((m) => isDownFor(m, mon));
   }
-  const reason = await unlinkFlush(self, pid, (down as Tuple).elements[4]!);
+  const reason = unlinkFlush(self, pid, (down as Tuple).elements[4]!);
   return expectedStop(reason, mode, restart) ? 'ok' : { error: reason };
 }
 
@@ -224,7 +224,7 @@ export async function shutdownMany(
     const key = (down.elements[1] as Ref).key;
     const w = waiting.get(key)!;
     waiting.delete(key);
-    const reason = await unlinkFlush(self, w.pid, down.elements[4]!);
+    const reason = unlinkFlush(self, w.pid, down.elements[4]!);
     if (!expectedStop(reason, w.mode, w.restart)) errors.push({ pid: w.pid, reason });
   }
   return errors;
