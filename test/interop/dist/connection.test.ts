@@ -6,10 +6,11 @@ import { register, type Registration } from '../../../src/epmd/index.ts';
 import { accept, initiate } from '../../../src/dist/handshake.ts';
 import type { Connection } from '../../../src/dist/connection.ts';
 import { HandshakeError } from '../../../src/dist/errors.ts';
-import { DFLAG } from '../../../src/dist/flags.ts';
+import { DEFAULT_FLAGS, DFLAG } from '../../../src/dist/flags.ts';
+import type { ControlMessage } from '../../../src/dist/control-message.ts';
 import { lookup } from '../../../src/epmd/index.ts';
 import { tcpTransport } from '../../../src/dist/transport.ts';
-import { Pid, Tuple, atom } from '../../../src/term/types.ts';
+import { Pid, Ref, Tuple, atom, type Term } from '../../../src/term/types.ts';
 import {
   EpmdProcess,
   ErlangPeer,
@@ -63,11 +64,15 @@ describe('dist/connection: against real erl', { skip }, () => {
         await listener?.close();
       });
 
-      async function connectToErl(name = uniqueName('ts')): Promise<{ conn: Connection; self: Pid; name: string }> {
+      async function connectToErl(
+        name = uniqueName('ts'),
+        flags?: bigint,
+      ): Promise<{ conn: Connection; self: Pid; name: string }> {
         const localName = `${name}@${host}`;
         const opts = base();
         const conn = await initiate(tcpTransport(await dial(erlPort)), {
           ...opts,
+          flags,
           localName,
           remoteName: peer.node,
         });
@@ -212,6 +217,76 @@ describe('dist/connection: against real erl', { skip }, () => {
           const echo = await inbox.waitFor((m) => m.op === 'SEND' && m.message instanceof Tuple && isAtom(m.message.elements[0], 'echo_reply'));
           assert.ok(echo);
           assert.equal(conn.inspect().reassembling, 0);
+        } finally {
+          conn.close();
+        }
+      });
+
+      async function echoRoundTrips(conn: Connection, self: Pid, n: number): Promise<ControlMessage[]> {
+        const inbox = new Inbox(conn);
+        for (let i = 0; i < n; i++) {
+          conn.send({ op: 'REG_SEND', from: self, to: atom('inbox'), message: new Tuple([atom('echo'), self, i]) });
+        }
+        await inbox.waitFor((m) => inbox.messages.filter((x) => x.op === 'SEND').length === n && m.op === 'SEND');
+        return inbox.messages.filter((x) => x.op === 'SEND');
+      }
+
+      it("speaks 'p' pass-through framing when neither FRAGMENTS nor the atom cache is negotiated", async () => {
+        const { conn, self } = await connectToErl(uniqueName('tsp'), DEFAULT_FLAGS & ~DFLAG.FRAGMENTS);
+        try {
+          assert.equal(conn.inspect().framing, 'pass_through');
+          const replies = await echoRoundTrips(conn, self, 3);
+          assert.deepEqual(
+            replies.map((m) => (m.op === 'SEND' && m.message instanceof Tuple ? m.message.elements[1] : undefined)),
+            [0, 1, 2],
+          );
+          assert.equal(conn.state, 'up');
+        } finally {
+          conn.close();
+        }
+      });
+
+      it('receives plain SEND (op 2) when SEND_SENDER is not negotiated', async () => {
+        const { conn, self } = await connectToErl(uniqueName('tsnss'), DEFAULT_FLAGS & ~DFLAG.SEND_SENDER);
+        try {
+          const [reply] = await echoRoundTrips(conn, self, 1);
+          assert.ok(reply && reply.op === 'SEND');
+          assert.equal(reply.from, undefined, 'op 2 carries no sender');
+        } finally {
+          conn.close();
+        }
+      });
+
+      it("decodes BEAM's atom-cache references when DIST_HDR_ATOM_CACHE is negotiated", async () => {
+        const { conn, self } = await connectToErl(uniqueName('tscache'), DEFAULT_FLAGS | DFLAG.DIST_HDR_ATOM_CACHE);
+        try {
+          assert.ok((conn.flags & DFLAG.DIST_HDR_ATOM_CACHE) !== 0n);
+          const replies = await echoRoundTrips(conn, self, 5);
+          for (const m of replies) {
+            assert.ok(m.op === 'SEND' && m.message instanceof Tuple && isAtom(m.message.elements[0], 'echo_reply'));
+          }
+          conn.send({ op: 'REG_SEND', from: self, to: atom('inbox'), message: atom('cached_ok') });
+          await peer.waitEvent((e) => e.text === '{got,cached_ok}');
+        } finally {
+          conn.close();
+        }
+      });
+
+      it('monitors a registered process by name and gets its exit reason', async () => {
+        const { conn, self } = await connectToErl();
+        const inbox = new Inbox(conn);
+        try {
+          await peer.eval(`register(victim, spawn(fun() -> receive stop -> exit(shot) end end)), ok.`);
+          const ref = new Ref(atom(conn.localName), self.creation, [1, 2, 3]);
+          conn.send({ op: 'MONITOR_P', from: self, to: atom('victim'), ref });
+          // Make sure the monitor is set up before the victim dies: a round trip first.
+          await echoRoundTrips(conn, self, 1);
+          await peer.eval(`victim ! stop, ok.`);
+          const down = await inbox.waitFor((m) => m.op === 'MONITOR_P_EXIT');
+          assert.ok(down.op === 'MONITOR_P_EXIT');
+          assert.ok(isAtom(down.from as Term, 'victim'), 'from is the name the monitor used');
+          assert.equal(down.ref.key, ref.key);
+          assert.ok(isAtom(down.reason, 'shot'));
         } finally {
           conn.close();
         }
