@@ -47,6 +47,7 @@
 import type { BeamNode, NodeService } from '../kernel/start-node.ts';
 import type { ConnectionState } from '../node/connections.ts';
 import type { MonitorNodesOptions, NodeEventListener } from '../node/events.ts';
+import { formatTerm } from '../process/format.ts';
 import type { Process } from '../process/process.ts';
 import type { Runtime } from '../process/runtime.ts';
 import { Atom, ImproperList, Pid, Ref, Tuple, atom, type Term } from '../term/types.ts';
@@ -363,11 +364,11 @@ export class PgScope {
   } {
     return {
       scope: this.name.name,
-      pid: `<${this.pid.node.name}.${this.pid.id}.${this.pid.serial}>`,
+      pid: formatTerm(this.pid),
       groups: this.table.size,
       localMembers: this.local.size,
       peers: [...this.remote.values()].map((r) => ({
-        pid: `<${r.pid.node.name}.${r.pid.id}.${r.pid.serial}>`,
+        pid: formatTerm(r.pid),
         node: r.pid.node.name,
         groups: r.groups.size,
       })),
