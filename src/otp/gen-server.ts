@@ -61,6 +61,7 @@ import { BeamlinkError } from '../errors.ts';
 const GEN_CALL = Atom.of('$gen_call');
 const GEN_CAST = Atom.of('$gen_cast');
 const SYSTEM = Atom.of('system');
+const SYS = Atom.of('sys');
 const ALIAS = Atom.of('alias');
 const DOWN = Atom.of('DOWN');
 const EXIT = Atom.of('EXIT');
@@ -298,8 +299,9 @@ async function genCall(
   label: Atom,
   request: Term,
   timeout: number,
+  fail: (reason: Term) => ExitError,
 ): Promise<Term> {
-  if (dest instanceof Ref) throw new ExitError(Atom.of('badarg'), 'gen call to an alias');
+  if (dest instanceof Ref) throw fail(Atom.of('badarg'));
   const target =
     typeof dest === 'string' || dest instanceof Atom || dest instanceof Pid
       ? dest
@@ -332,7 +334,7 @@ async function genCall(
       (x) => x instanceof Tuple && x.elements.length === 2 && isTag(x.elements[0]),
     ) as Tuple | undefined;
     if (late !== undefined) return late.elements[1]!;
-    throw new ExitError(TIMEOUT);
+    throw fail(TIMEOUT);
   }
   if (m.elements.length === 2) {
     self.demonitor(mref, { flush: true });
@@ -346,9 +348,9 @@ async function genCall(
         : Array.isArray(target)
           ? destTerm(target as Dest)
           : self.runtime.node;
-    throw new ExitError(new Tuple([NODEDOWN, node instanceof Tuple ? node.elements[1]! : node]));
+    throw fail(new Tuple([NODEDOWN, node instanceof Tuple ? node.elements[1]! : node]));
   }
-  throw new ExitError(reason);
+  throw fail(reason);
 }
 
 /** Sends `{Tag, Reply}` to the caller of `from` (via its alias when the tag is one). */
@@ -872,18 +874,22 @@ export abstract class GenServer<
     request: Term,
     timeout: number = 5000,
   ): Promise<R> {
-    return inProcess(caller, 'GenServer.call', async (self) => {
-      try {
-        return (await genCall(self, dest, GEN_CALL, request, timeout)) as R;
-      } catch (e) {
-        if (!(e instanceof ExitError)) throw e;
-        const t: Term = timeout === Infinity ? INFINITY : timeout;
-        throw new ExitError(
-          new Tuple([e.reason, new Tuple([GEN_SERVER, CALL, [destTerm(dest), request, t]])]),
-          `GenServer.call to ${formatTerm(destTerm(dest))} failed: ${formatTerm(e.reason)}`,
-        );
-      }
-    });
+    const fail = (reason: Term): ExitError => {
+      const d = destTerm(dest);
+      const t: Term = timeout === Infinity ? INFINITY : timeout;
+      return new ExitError(
+        new Tuple([reason, new Tuple([GEN_SERVER, CALL, [d, request, t]])]),
+        `GenServer.call to ${formatTerm(d)} failed: ${formatTerm(reason)}`,
+      );
+    };
+    if (!(caller instanceof Runtime)) {
+      return genCall(caller, dest, GEN_CALL, request, timeout, fail) as Promise<R>;
+    }
+    return inProcess(
+      caller,
+      'GenServer.call',
+      (self) => genCall(self, dest, GEN_CALL, request, timeout, fail) as Promise<R>,
+    );
   }
 
   /**
@@ -1023,19 +1029,27 @@ export abstract class GenServer<
    * ```
    */
   static system(caller: Caller, dest: Dest, request: Term, timeout: number = 5000): Promise<Term> {
-    return inProcess(caller, 'sys', async (self) => {
-      try {
-        return await genCall(self, dest, SYSTEM, request, timeout);
-      } catch (e) {
-        if (!(e instanceof ExitError)) throw e;
-        const t: Term = timeout === Infinity ? INFINITY : timeout;
-        throw new ExitError(
-          new Tuple([
-            e.reason,
-            new Tuple([Atom.of('sys'), Atom.of('send_system_msg'), [destTerm(dest), request, t]]),
-          ]),
-        );
+    const fail = (reason: Term): ExitError => {
+      // sys:send_system_msg/2: exit({Reason, {sys, Fun, [Name | Args]}})
+      const d = destTerm(dest);
+      let mfa: Tuple;
+      if (request instanceof Tuple && request.elements[0] === TERMINATE) {
+        mfa = new Tuple([SYS, TERMINATE, [d, request.elements[1]!]]);
+      } else if (request instanceof Atom) {
+        mfa = new Tuple([SYS, request, [d]]);
+      } else {
+        const fn =
+          request instanceof Tuple && request.elements[0] instanceof Atom
+            ? request.elements[0]
+            : SYSTEM;
+        mfa = new Tuple([SYS, fn, [d]]);
       }
-    });
+      return new ExitError(
+        new Tuple([reason, mfa]),
+        `sys request to ${formatTerm(d)} failed: ${formatTerm(reason)}`,
+      );
+    };
+    if (!(caller instanceof Runtime)) return genCall(caller, dest, SYSTEM, request, timeout, fail);
+    return inProcess(caller, 'sys', (self) => genCall(self, dest, SYSTEM, request, timeout, fail));
   }
 }

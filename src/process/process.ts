@@ -144,7 +144,8 @@ export class Process {
   /** @internal */ waitMatch: ((m: Term) => boolean) | null = null;
   /** @internal resolves the pending receive (with a rejected promise when killed) */
   waitResolve: ((m: Term | undefined | PromiseLike<never>) => void) | null = null;
-  /** @internal */ waitTimer: ReturnType<typeof setTimeout> | null = null;
+  /** @internal the timeout bucket of the pending receive (see timeouts.ts), or -1 */
+  waitTimer = -1;
   /** @internal */ handler: MessageHandler | null = null;
   /** @internal set once the process is dead */ exitReason: Term | undefined = undefined;
   /** @internal */ handled = 0;

@@ -34,6 +34,7 @@ import {
 import { Registry, toAtom } from './registry.ts';
 import { handleControl, nodeDown, type SpawnHandler } from './remote.ts';
 import { Scheduler } from './scheduler.ts';
+import { Timeouts } from './timeouts.ts';
 import * as signals from './signals.ts';
 
 /** Options of a {@link Runtime}. */
@@ -105,6 +106,7 @@ export class Runtime {
   /** @internal processes with links or monitors towards each remote node */
   readonly remoteRelations = new Map<Atom, Set<Process>>();
   /** @internal */ spawnHandler: SpawnHandler | null = null;
+  /** @internal receive timeouts */ readonly timeouts: Timeouts<Process>;
   /** @internal */ signalQueue: [Process, Pid, Term, boolean][] = [];
   /** @internal */ flushing = false;
   /** @internal */ nextUnlinkId = 1n;
@@ -116,7 +118,7 @@ export class Runtime {
     if (resolve === null) return;
     p.waitMatch = null;
     p.waitResolve = null;
-    p.waitTimer = null;
+    p.waitTimer = -1;
     resolve(undefined);
   };
 
@@ -127,6 +129,7 @@ export class Runtime {
     this.ids = new IdAllocator(this.node, this.creation);
     this.systemPid = this.ids.pidFor(0);
     this.sched = new Scheduler<Process>((p) => this.run(p), options?.budget);
+    this.timeouts = new Timeouts<Process>(this.onTimeout);
   }
 
   // ---- processes ---------------------------------------------------------------
@@ -467,9 +470,9 @@ export class Runtime {
     const resolve = p.waitResolve!;
     p.waitMatch = null;
     p.waitResolve = null;
-    if (p.waitTimer !== null) {
-      clearTimeout(p.waitTimer);
-      p.waitTimer = null;
+    if (p.waitTimer !== -1) {
+      this.timeouts.cancel(p, p.waitTimer);
+      p.waitTimer = -1;
     }
     p.handled++;
     resolve(message);
@@ -506,7 +509,7 @@ export class Runtime {
     return new Promise<Term | undefined>((resolve) => {
       p.waitMatch = m;
       p.waitResolve = resolve;
-      if (timeout <= MAX_TIMEOUT) p.waitTimer = setTimeout(this.onTimeout, Math.max(timeout, 0), p);
+      if (timeout <= MAX_TIMEOUT) p.waitTimer = this.timeouts.add(p, Math.max(timeout, 0));
       if (deferred) this.sched.enqueue(p);
     });
   }

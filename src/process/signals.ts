@@ -241,10 +241,10 @@ export function terminate(rt: Runtime, p: Process, reason: Term): void {
   p.exitReason = reason;
   rt.exited++;
   const resolve = p.waitResolve;
-  if (p.waitTimer !== null) clearTimeout(p.waitTimer);
+  if (p.waitTimer !== -1) rt.timeouts.cancel(p, p.waitTimer);
   p.waitMatch = null;
   p.waitResolve = null;
-  p.waitTimer = null;
+  p.waitTimer = -1;
   p.mailbox = null;
   p.handler = null;
   p.body = null;
