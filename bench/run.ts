@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, copyFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure } from 'mitata';
@@ -84,7 +84,14 @@ async function main(): Promise<void> {
     `- machine: ${cpus()[0]?.model ?? 'unknown cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
   );
   console.log(`- Node ${process.version} (${process.arch}), ${otp}`);
-  console.log(`- ns per operation (mean); "x BEAM" = beamlink time / BEAM time (lower is better)`);
+  console.log(
+    `- time per operation: median sample (mitata) for TypeScript, best of three 0.3 s batches for BEAM; "x BEAM" = beamlink time / BEAM time (lower is better)`,
+  );
+  console.log(
+    `- load average at start: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(', ')}`,
+  );
   console.log('');
 
   const groups: BenchGroup[] = [];
@@ -118,8 +125,9 @@ async function main(): Promise<void> {
     for (const c of cases) {
       const times: Record<string, number> = {};
       for (const [name, fn] of Object.entries(c.impls)) {
+        // The median sample: robust against preemption on a shared machine.
         const stats = await measure(fn);
-        times[name] = stats.avg;
+        times[name] = stats.p50;
       }
       const b = beam?.get(`${group.name}/${c.name}`);
       const row = [
