@@ -54,7 +54,7 @@ export type Strategy = (ctx: StrategyContext, child: Child) => Promise<RestartRe
  */
 export async function restartMultiple(
   ctx: StrategyContext,
-  crashed: Child,
+  _crashed: Child,
   children: readonly Child[],
 ): Promise<RestartResult> {
   const survivors: Child[] = [];
@@ -78,7 +78,6 @@ export async function restartMultiple(
     // OTP marks the failed child {restarting, OldPid} (its old pid if it is the one that
     // crashed, else undefined); either way which_children shows `restarting`.
     ctx.table.setPid(c, undefined, true);
-    void crashed;
     return { tryAgain: c };
   }
   return 'ok';
