@@ -193,8 +193,15 @@ function refuse(
   status: HandshakeFailure,
   message: string,
 ): HandshakeError {
-  logger.warn(`handshake with ${node || '(unknown)'} refused: ${message}`);
+  logger.warn(`handshake with ${shown(node)} refused: ${message}`);
   return new HandshakeError(node, status, message);
+}
+
+/** A peer-supplied name for a log line: bounded, quoted when odd. */
+function shown(name: string): string {
+  if (name === '') return '(unknown)';
+  const cut = name.length > 256 ? `${name.slice(0, 256)}…` : name;
+  return /^[\w.@-]+$/.test(cut) ? cut : JSON.stringify(cut);
 }
 
 /**
@@ -342,7 +349,7 @@ export async function accept(
     io.node = remote;
     const dynamic = (name.flags & DFLAG.NAME_ME) !== 0n;
     if (!isNodeName(remote, dynamic)) {
-      throw refuse(logger, remote, 'bad_name', `the peer offered an invalid node name ${JSON.stringify(remote)}`);
+      throw refuse(logger, remote, 'bad_name', `the peer offered an invalid node name ${shown(remote)}`);
     }
     let remoteFlags = name.flags;
     let remoteCreation = name.creation;

@@ -20,10 +20,11 @@ test('dist/ticker: ticks when idle, not when writing; times out after 4 silent c
   clearInterval(writer);
   clearInterval(reader);
   const silentFrom = Date.now();
-  while (timedOut === 0 && Date.now() - silentFrom < 1000) await new Promise((r) => setTimeout(r, 5));
+  while (timedOut === 0 && Date.now() - silentFrom < 3000) await new Promise((r) => setTimeout(r, 5));
   const elapsed = Date.now() - silentFrom;
   assert.equal(timedOut, 1);
-  assert.ok(elapsed >= 75 && elapsed <= 250, `timed out after ${elapsed} ms`);
+  // 4 silent checks of 25 ms: 75–125 ms on an idle machine; slack for a loaded one.
+  assert.ok(elapsed >= 75 && elapsed <= 1000, `timed out after ${elapsed} ms`);
   t.stop();
 });
 
