@@ -163,6 +163,8 @@ export async function startNode(options: StartNodeOptions): Promise<BeamNode> {
         }
         gossip?.stop();
         for (const pid of runtime.processes()) runtime.exit(pid, KILL);
+        // dist.stop() drains the connections, so the exit signals of the processes just
+        // killed still reach their remote links and monitors.
         await dist.stop();
       })();
       return stopping;

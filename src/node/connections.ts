@@ -641,6 +641,23 @@ export class Connections {
     return true;
   }
 
+  /**
+   * Waits until every up connection has handed its queued bytes to the OS (or
+   * `timeoutMs` passed): what a stop does before closing, so the last exit signals and
+   * messages still reach the peers.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    // Let signals sent just now reach the connections' batches first.
+    await new Promise((r) => setImmediate(r));
+    for (;;) {
+      let queued = 0;
+      for (const rec of this.table.values()) queued += rec.conn?.queuedBytes ?? 0;
+      if (queued === 0 || Date.now() >= deadline) return;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
   /** Changes the tick time of every connection (and of new ones). */
   setTickTime(ms: number): void {
     this.config.tickTimeMs = ms;

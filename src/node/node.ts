@@ -106,6 +106,8 @@ export class Node {
   private allowList: string[];
   private tickSeconds: number;
   private stopping: Promise<void> | undefined;
+  /** Set once the connections close: from then on sends are dropped. */
+  private closed = false;
 
   private constructor(fields: {
     name: string;
@@ -245,7 +247,7 @@ export class Node {
       if (handler) queueMicrotask(() => handler.handleControl(this.nameAtom, msg));
       return;
     }
-    if (this.stopping) return;
+    if (this.closed) return;
     this.connections.send(to.name, msg);
   }
 
@@ -379,6 +381,8 @@ export class Node {
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      await this.connections.drain(1_000);
+      this.closed = true;
       this.connections.stop();
       await new Promise<void>((resolve) => this.server.close(() => resolve()));
       await this.registration.close();

@@ -252,6 +252,32 @@ describe('kernel/start-node: against real erl', { skip }, () => {
         assert.equal(exit?.elements[2], atom('noconnection'));
       });
 
+      it('stop(): remote links see the processes killed, not noconnection', async () => {
+        const short = await startNode({
+          sname: uniqueName('short'),
+          cookie: COOKIE,
+          epmdPort: epmd.port,
+          logger: memoryLogger(),
+        });
+        const victim = short.spawn(async (self) => {
+          await self.receive((m) => m === atom('never'));
+        });
+        await erl.eval(
+          `spawn(fun() -> process_flag(trap_exit, true), ` +
+            `link(binary_to_term(base64:decode(<<"${termBase64(victim)}">>))), beamlink_peer:emit(stop_linked), ` +
+            `receive {'EXIT', _, Why} -> beamlink_peer:emit({stop_exit, Why}) end end).`,
+        );
+        await erl.waitEvent((e) => e.text === 'stop_linked');
+        await waitFor(
+          () => (short.runtime.processInfo(victim)?.links.length ?? 0) > 0,
+          5_000,
+          'link',
+        );
+        await short.stop();
+        const ev = await erl.waitEvent((e) => e.text.startsWith('{stop_exit,'), 10_000);
+        assert.equal(ev.text, '{stop_exit,killed}');
+      });
+
       it('global:sync() on erl returns ok while our published node is connected', async () => {
         assert.equal(await node.connect(erl.node), true);
         assert.equal(await erl.eval('global:sync().', 20_000), 'ok');
