@@ -307,6 +307,21 @@ describe('rpc: against real erl and elixir', { skip }, () => {
           `{ok,${node.name}}`,
         );
         assert.equal(
+          await e.evalElixir(
+            `t = [1, -1, 1.0, 2.5, Bitwise.bsl(1, 80), :a, :"Elixir.Foo", nil, true, "bin", <<255, 1>>, <<1::3>>, ` +
+              `~c"chars", [], [1 | 2], {}, {1, "x"}, %{}, %{a: 1, b: [2]}, %{"k" => 1, 2 => :v}, ` +
+              `self(), make_ref(), &Enum.map/2, fn x -> x end]; :rpc.call(ts, :my_mod, :echo, [t]) === t`,
+          ),
+          'true',
+        );
+        assert.equal(
+          await e.evalElixir(
+            `for {f, a} <- [thrower: [:x], exiter: [:r], errorer: [:e]] do ` +
+              `try do :erpc.call(ts, :my_mod, f, a) catch k, r -> {k, r} end end`,
+          ),
+          '[{throw,x},{exit,{exception,r}},{error,{exception,e,[{my_mod,errorer,1,[]}]}}]',
+        );
+        assert.equal(
           await e.evalElixir(`is_pid(:rpc.call(ts, Process, :whereis, [:rex]))`),
           'true',
         );
@@ -354,11 +369,7 @@ describe('rpc: against real erl and elixir', { skip }, () => {
             atom('ok'),
           );
         }
-        assert.deepEqual(printed, [
-          'hello {a,1} ü\n',
-          'xyz\n',
-          ...(ex ? ['from elixir\n'] : []),
-        ]);
+        assert.deepEqual(printed, ['hello {a,1} ü\n', 'xyz\n', ...(ex ? ['from elixir\n'] : [])]);
       });
 
       it('rpc/erpc: every term type survives erlang:list_to_tuple on erl', async () => {
