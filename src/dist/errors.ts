@@ -41,7 +41,8 @@ export class HandshakeError extends BeamlinkError {
   readonly status: HandshakeFailure;
 
   constructor(node: string, status: HandshakeFailure, message: string, options?: ErrorOptions) {
-    super('BL_ERR_DIST_HANDSHAKE', `handshake with ${node || '(unknown)'}: ${message}`, options);
+    const shown = node.length > 256 ? `${node.slice(0, 256)}…` : node;
+    super('BL_ERR_DIST_HANDSHAKE', `handshake with ${shown || '(unknown)'}: ${message}`, options);
     this.node = node;
     this.status = status;
   }
