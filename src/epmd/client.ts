@@ -85,9 +85,7 @@ function openSocket(host: string, port: number, timeoutMs: number, name?: string
 /** Rewrites a context-free decoder error with where it happened. */
 function withContext(err: unknown, context: EpmdErrorContext, got: Buffer): Error {
   if (err instanceof EpmdBadReplyError) {
-    return new EpmdBadReplyError(context, err.message.replace(/^bad reply[^:]*: /, ''), got, {
-      cause: err,
-    });
+    return new EpmdBadReplyError(context, err.detail, got, { cause: err });
   }
   return err instanceof Error ? err : new Error(String(err));
 }

@@ -95,16 +95,20 @@ export class EpmdNameTakenError extends EpmdError {
 export class EpmdBadReplyError extends EpmdError {
   /** The bytes received so far. */
   readonly reply: Buffer;
+  /** What was wrong, without the address. */
+  readonly detail: string;
 
   constructor(context: EpmdErrorContext, detail: string, reply: Buffer, options?: ErrorOptions) {
+    const where = context.host !== undefined ? ` at ${context.host}:${context.port}` : '';
     super(
       'BL_ERR_EPMD_BAD_REPLY',
-      `bad reply from the port mapper at ${context.host}:${context.port}: ${detail}` +
+      `bad reply from the port mapper${where}: ${detail}` +
         (reply.length > 0 ? ` (got ${reply.subarray(0, 32).toString('hex')})` : ''),
       context,
       options,
     );
     this.reply = reply;
+    this.detail = detail;
   }
 }
 

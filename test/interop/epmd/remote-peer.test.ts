@@ -101,7 +101,7 @@ describe(
         stdio: 'ignore',
       });
       try {
-        let r = { reply: Buffer.alloc(0), closed: true };
+        let r: { reply: Buffer; closed: boolean } = { reply: Buffer.alloc(0), closed: true };
         for (let i = 0; i < 200 && r.reply.length === 0; i++) {
           r = await ask(external!, port, alive2('from_here'));
           if (r.reply.length === 0) await new Promise((res) => setTimeout(res, 50));
