@@ -784,25 +784,19 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function run<T>(fn: (d: Decoder) => T): T {
+function take(): Decoder {
   const d = spare ?? new Decoder();
   spare = undefined;
-  try {
-    return fn(d);
-  } catch (e) {
-    d.release();
-    if (e instanceof TermDecodeError) throw e;
-    throw new TermDecodeError(
-      `malformed input (${(e as Error)?.message ?? String(e)})`,
-      d.pos,
-      undefined,
-      {
-        cause: e,
-      },
-    );
-  } finally {
-    spare = d;
-  }
+  return d;
+}
+
+/** Every failure leaves as a TermDecodeError; the decoder goes back to the pool. */
+function failed(d: Decoder, e: unknown): never {
+  d.release();
+  spare = d;
+  if (e instanceof TermDecodeError) throw e;
+  const message = e instanceof Error ? e.message : String(e);
+  throw new TermDecodeError(`malformed input (${message})`, d.pos, undefined, { cause: e });
 }
 
 /**
@@ -823,15 +817,19 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): Term {
   if (buf[0] !== Tag.VERSION_MAGIC) {
     throw new TermDecodeError(`expected version byte 131, got ${buf[0]}`, 0);
   }
-  return run((d) => {
+  const d = take();
+  try {
     d.reset(buf, 1, options, false);
     const value = d.versioned(options);
     if (d.pos !== buf.length && !options?.allowTrailing) {
       d.fail(`${buf.length - d.pos} bytes after the term`, d.pos);
     }
     d.buf = NO_BYTES;
+    spare = d;
     return value;
-  });
+  } catch (e) {
+    return failed(d, e);
+  }
 }
 
 /**
@@ -856,7 +854,8 @@ export function decodeAt(
   if (!Number.isInteger(offset) || offset < 0 || offset > buf.length) {
     throw new TermDecodeError(`offset ${offset} is outside the input`, 0);
   }
-  return run((d) => {
+  const d = take();
+  try {
     d.reset(buf, offset, options, false);
     let value: Term;
     if (options?.version) {
@@ -868,6 +867,9 @@ export function decodeAt(
     } else value = d.term();
     const end = d.pos;
     d.buf = NO_BYTES;
+    spare = d;
     return { value, offset: end };
-  });
+  } catch (e) {
+    return failed(d, e);
+  }
 }
