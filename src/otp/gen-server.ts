@@ -373,6 +373,35 @@ function sendReply(via: Process | Runtime, from: Tuple, value: Term): void {
   } else if (pid instanceof Pid) send(pid);
 }
 
+/**
+ * Whether a `sys` caller expects `{ok, State}` (OTP 27's sys.erl; OTP 25's expects the bare
+ * State and OTP 27's crashes with case_clause on it). Nothing in the handshake tells the
+ * releases apart (both advertise the same flags), but their call tags do: OTP 26+ makes
+ * alias refs of 5 words, OTP 25 of 3. Local callers (our own client, which unwraps
+ * either form) get the newer form.
+ */
+function wrapsSysState(from: Tuple, self: Process): boolean {
+  const pid = from.elements[0];
+  if (pid instanceof Pid && pid.node === self.runtime.node) return true;
+  const tag = from.elements[1];
+  const ref = tag instanceof ImproperList ? tag.tail : tag;
+  return ref instanceof Ref && ref.ids.length >= 5;
+}
+
+/** `{ok, State}` → State; `{error, Reason}` → an ExitError; anything else as is. */
+function unwrapSysState(reply: Term): Term {
+  if (reply instanceof Tuple && reply.elements.length === 2) {
+    if (reply.elements[0] === OK) return reply.elements[1]!;
+    if (reply.elements[0] === ERROR) {
+      throw new ExitError(
+        reply.elements[1]!,
+        `sys request failed: ${formatTerm(reply.elements[1]!)}`,
+      );
+    }
+  }
+  return reply;
+}
+
 const TIMEOUT_MARK = new Tuple([Atom.of('$beamlink_gen_server_timeout')]);
 
 /** The server loop's state, per process. */
@@ -563,7 +592,11 @@ class ServerLoop<S> {
 
   private system(from: Tuple, req: Term): unknown {
     const reply = (v: Term): void => sendReply(this.self, from, v);
-    if (req === GET_STATE) reply(this.termState());
+    // sys.erl of OTP 27 expects {ok, State} from get_state / replace_state, OTP 25 the
+    // bare State: answer in the caller's form (see wrapsSysState).
+    const wrap = wrapsSysState(from, this.self);
+    const stateReply = (v: Term): Term => (wrap ? new Tuple([OK, v]) : v);
+    if (req === GET_STATE) reply(stateReply(this.termState()));
     else if (req === SUSPEND) {
       this.suspended = true;
       reply(OK);
@@ -581,7 +614,7 @@ class ServerLoop<S> {
       if (fn instanceof StateFun) {
         try {
           this.state = fn.fn(this.state) as S;
-          reply(this.termState());
+          reply(stateReply(this.termState()));
         } catch (e) {
           reply(
             new Tuple([
@@ -982,7 +1015,8 @@ export abstract class GenServer<
   }
 
   /**
-   * `sys:get_state/2`.
+   * `sys:get_state/2`. Accepts both reply forms (OTP 27's `{ok, State}`, OTP 25's bare
+   * State; so an OTP 25 server whose state is itself `{ok, X}` reads as X).
    *
    * @example
    * ```ts
@@ -994,7 +1028,7 @@ export abstract class GenServer<
     dest: Dest,
     timeout: number = 5000,
   ): Promise<T> {
-    return GenServer.system(caller, dest, GET_STATE, timeout) as Promise<T>;
+    return GenServer.system(caller, dest, GET_STATE, timeout).then(unwrapSysState) as Promise<T>;
   }
 
   /**
@@ -1016,7 +1050,7 @@ export abstract class GenServer<
       dest,
       new Tuple([REPLACE_STATE, new StateFun(fn)]),
       timeout,
-    ) as Promise<T>;
+    ).then(unwrapSysState) as Promise<T>;
   }
 
   /**

@@ -101,7 +101,7 @@ export function genServerContract(
       atom('x'),
       [1, 2.5, 'text', -(2n ** 70n)],
       { key: atom('v') },
-      new Uint8Array([1, 2]),
+      new Uint8Array([0xff, 0xfe, 0]),
     );
     const back = await GenServer.call(t.client, dest, tuple(atom('echo'), value));
     assert.equal(formatTerm(back), formatTerm(value));

@@ -2,9 +2,16 @@
 // behaviour that only a local server shows (init results, crash reports, typed classes).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ExitError, Runtime, memoryLogger, type Dest } from '../../../src/process/index.ts';
+import {
+  ExitError,
+  Runtime,
+  formatTerm,
+  memoryLogger,
+  type Dest,
+} from '../../../src/process/index.ts';
 import { GenServer, StartError, type From } from '../../../src/otp/index.ts';
-import { atom, Pid, Tuple, tuple, type Term } from '../../../src/term/types.ts';
+import { atom, Pid, Ref, Tuple, tuple, type Term } from '../../../src/term/types.ts';
+import { MemoryNetwork } from '../../support/memory-distribution.ts';
 import { ContractServer } from '../../contract/contract-server.ts';
 import { genServerContract, type GenServerTarget } from '../../contract/gen-server.contract.ts';
 
@@ -205,5 +212,30 @@ describe('otp/gen-server: local behaviour', () => {
     const e = await GenServer.call(rt, pid, 'hi').catch((x: unknown) => x);
     assert.ok(e instanceof ExitError);
     assert.deepEqual(((e.reason as Tuple).elements[0] as Tuple).elements, [atom('bad_call'), 'hi']);
+  });
+});
+
+describe('otp/gen-server: sys replies in the caller release form', () => {
+  it('otp/gen-server: get_state answers {ok, State} to OTP 26+ tags (5-word refs), State to OTP 25 tags', async () => {
+    const net = new MemoryNetwork();
+    const server = net.add(new Runtime({ node: 'srv@mem', creation: 1, logger: memoryLogger() }));
+    const caller = net.add(new Runtime({ node: 'otp@mem', creation: 1, logger: memoryLogger() }));
+    const pid = await GenServer.start(server, new ContractServer(), 41);
+    const ask = (words: number) =>
+      new Promise<Term>((resolve) =>
+        caller.spawn(async (self) => {
+          const tag = new Ref(
+            caller.node,
+            caller.creation,
+            Array.from({ length: words }, (_, i) => i + 1),
+          );
+          self.send(pid, tuple(atom('system'), tuple(self.pid, tag), atom('get_state')));
+          const reply = (await self.receive()) as Tuple;
+          resolve(reply.elements[1]!);
+        }),
+      );
+    assert.equal(formatTerm(await ask(5)), '{ok,41}');
+    assert.equal(await ask(3), 41);
+    assert.equal(await GenServer.getState(caller, pid), 41, 'our client reads either form');
   });
 });
