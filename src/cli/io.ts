@@ -5,7 +5,14 @@
  * @module
  */
 
-/** Output sinks and the exit code of one CLI run. */
+/**
+ * Output sinks and the exit code of one CLI run.
+ *
+ * @example
+ * ```ts
+ * const io: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), exitCode: 0 };
+ * ```
+ */
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;

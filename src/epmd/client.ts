@@ -26,7 +26,14 @@ import {
   type NodeInfo,
 } from './protocol.ts';
 
-/** Where the port mapper is and how long to wait for it. */
+/**
+ * Where the port mapper is and how long to wait for it.
+ *
+ * @example
+ * ```ts
+ * await names(undefined, { epmdPort: 4400, timeoutMs: 2_000 });
+ * ```
+ */
 export interface EpmdClientOptions {
   /** The port mapper's port (default: `ERL_EPMD_PORT`, else 4369). */
   epmdPort?: number;
@@ -158,7 +165,14 @@ async function exchange(
   });
 }
 
-/** What `register` needs to know about the node. */
+/**
+ * What `register` needs to know about the node.
+ *
+ * @example
+ * ```ts
+ * const options: RegisterOptions = { name: 'ts', port: 5000, hidden: true };
+ * ```
+ */
 export interface RegisterOptions extends EpmdClientOptions {
   /** The alive part of the node name (`foo` for `foo@host`). */
   name: string;
@@ -344,7 +358,14 @@ export async function register(options: RegisterOptions): Promise<Registration> 
   });
 }
 
-/** What a port lookup returns: the node's ALIVE2 fields. */
+/**
+ * What a port lookup returns: the node's ALIVE2 fields.
+ *
+ * @example
+ * ```ts
+ * const info: PortInfo | null = await lookup('foo');
+ * ```
+ */
 export type PortInfo = NodeInfo;
 
 /**
@@ -386,7 +407,14 @@ export async function lookup(
   }
 }
 
-/** The reply to `names`: the port mapper's port, the parsed entries and the raw text. */
+/**
+ * The reply to `names`: the port mapper's port, the parsed entries and the raw text.
+ *
+ * @example
+ * ```ts
+ * const { epmdPort, names: nodes, text }: NamesResult = await names();
+ * ```
+ */
 export type NamesResult = NamesResponse;
 
 /**

@@ -41,7 +41,14 @@ import {
   type NodeInfo,
 } from './protocol.ts';
 
-/** How the daemon runs. */
+/**
+ * How the daemon runs.
+ *
+ * @example
+ * ```ts
+ * await EpmdDaemon.start({ port: 4400, address: '10.0.0.5', maxConnections: 256 });
+ * ```
+ */
 export interface EpmdDaemonOptions {
   /** Port to listen on (default `ERL_EPMD_PORT`, else 4369; 0 picks a free one). */
   port?: number;
@@ -60,7 +67,14 @@ export interface EpmdDaemonOptions {
   isLocalPeer?: (address: string) => boolean;
 }
 
-/** A registered node, as `inspect()` shows it. */
+/**
+ * A registered node, as `inspect()` shows it.
+ *
+ * @example
+ * ```ts
+ * daemon.on('register', (n: RegisteredNode) => console.log(n.name, n.port, n.creation));
+ * ```
+ */
 export interface RegisteredNode extends NodeInfo {
   /** The creation handed out. */
   readonly creation: number;
@@ -70,7 +84,14 @@ export interface RegisteredNode extends NodeInfo {
   readonly since: number;
 }
 
-/** The daemon's counters. */
+/**
+ * The daemon's counters.
+ *
+ * @example
+ * ```ts
+ * console.log(daemon.stats.badRequests, daemon.stats.refusedRemote);
+ * ```
+ */
 export interface EpmdDaemonStats {
   accepted: number;
   requests: number;

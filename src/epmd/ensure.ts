@@ -13,7 +13,14 @@ import { fileURLToPath } from 'node:url';
 import { epmdPortFromEnv, names, type NamesResult } from './client.ts';
 import { EpmdError, EpmdUnreachableError } from './errors.ts';
 
-/** Options of `ensurePortMapper` and `startDetachedDaemon`. */
+/**
+ * Options of `ensurePortMapper` and `startDetachedDaemon`.
+ *
+ * @example
+ * ```ts
+ * await ensurePortMapper({ epmdPort: 4400, timeoutMs: 20_000 });
+ * ```
+ */
 export interface EnsurePortMapperOptions {
   /** The port mapper's port (default `ERL_EPMD_PORT`, else 4369). */
   epmdPort?: number;
@@ -23,7 +30,14 @@ export interface EnsurePortMapperOptions {
   timeoutMs?: number;
 }
 
-/** What `ensurePortMapper` found or did. */
+/**
+ * What `ensurePortMapper` found or did.
+ *
+ * @example
+ * ```ts
+ * const { port, started, pid }: PortMapperStatus = await ensurePortMapper();
+ * ```
+ */
 export interface PortMapperStatus {
   /** The port mapper's port. */
   readonly port: number;

@@ -6,7 +6,14 @@
  */
 import { BeamlinkError } from '../errors.ts';
 
-/** Where an EPMD error happened: the node name asked about, and the port mapper's address. */
+/**
+ * Where an EPMD error happened: the node name asked about, and the port mapper's address.
+ *
+ * @example
+ * ```ts
+ * new EpmdUnreachableError({ host: '127.0.0.1', port: 4369 });
+ * ```
+ */
 export interface EpmdErrorContext {
   /** The node name (alive part) the request was about, when there is one. */
   readonly name?: string;

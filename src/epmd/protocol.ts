@@ -27,10 +27,24 @@
  */
 import { EpmdBadReplyError, EpmdBadRequestError } from './errors.ts';
 
-/** The port mapper's well-known port; `ERL_EPMD_PORT` overrides it. */
+/**
+ * The port mapper's well-known port; `ERL_EPMD_PORT` overrides it.
+ *
+ * @example
+ * ```ts
+ * connect({ port: EPMD_PORT, host: '127.0.0.1' });
+ * ```
+ */
 export const EPMD_PORT = 4369;
 
-/** Request and reply tags, named as erl_dist_protocol and `epmd.h` name them. */
+/**
+ * Request and reply tags, named as erl_dist_protocol and `epmd.h` name them.
+ *
+ * @example
+ * ```ts
+ * if (reply[0] === EpmdTag.ALIVE2_X_RESP) console.log('32-bit creation');
+ * ```
+ */
 export const EpmdTag = {
   ALIVE2_REQ: 120,
   ALIVE2_X_RESP: 118,
@@ -43,23 +57,63 @@ export const EpmdTag = {
   STOP_REQ: 115,
 } as const;
 
-/** NodeType in ALIVE2_REQ / PORT2_RESP: 77 (`M`) a normal node, 72 (`H`) a hidden one. */
+/**
+ * NodeType in ALIVE2_REQ / PORT2_RESP: 77 (`M`) a normal node, 72 (`H`) a hidden one.
+ *
+ * @example
+ * ```ts
+ * const hidden = info.nodeType === NodeType.HIDDEN;
+ * ```
+ */
 export const NodeType = { NORMAL: 77, HIDDEN: 72 } as const;
 
-/** Protocol byte: 0 is TCP/IPv4, the only value the spec defines. */
+/**
+ * Protocol byte: 0 is TCP/IPv4, the only value the spec defines.
+ *
+ * @example
+ * ```ts
+ * encodeAlive2Req({ ...node, protocol: PROTOCOL_TCP_IPV4 });
+ * ```
+ */
 export const PROTOCOL_TCP_IPV4 = 0;
 
-/** epmd's MAXSYMLEN: a name (and the extra field) may be at most 1020 bytes... */
+/**
+ * epmd's MAXSYMLEN: a name (and the extra field) may be at most 1020 bytes...
+ *
+ * @example
+ * ```ts
+ * Buffer.byteLength(name) <= MAX_NAME_BYTES;
+ * ```
+ */
 export const MAX_NAME_BYTES = 255 * 4;
-/** ...and at most 255 characters. */
+/**
+ * ...and at most 255 characters.
+ *
+ * @example
+ * ```ts
+ * [...name].length <= MAX_NAME_CHARS;
+ * ```
+ */
 export const MAX_NAME_CHARS = 255;
 /**
  * The largest request body epmd reads (its INBUF_SIZE is 3 × MAXSYMLEN, and the 2 length
  * bytes share that buffer); a length above this is a lie or an attack: close.
+ *
+ * @example
+ * ```ts
+ * if (length > MAX_REQUEST_BODY) socket.destroy();
+ * ```
  */
 export const MAX_REQUEST_BODY = 3 * MAX_NAME_BYTES - 3;
 
-/** What a node tells the port mapper about itself, and what a port lookup returns. */
+/**
+ * What a node tells the port mapper about itself, and what a port lookup returns.
+ *
+ * @example
+ * ```ts
+ * const node: NodeInfo = { port: 5000, nodeType: NodeType.NORMAL, protocol: 0, highest: 6, lowest: 6, name: 'a', extra: Buffer.alloc(0) };
+ * ```
+ */
 export interface NodeInfo {
   /** The node's distribution listen port. */
   readonly port: number;
@@ -77,7 +131,14 @@ export interface NodeInfo {
   readonly extra: Buffer;
 }
 
-/** The reply to ALIVE2_REQ. */
+/**
+ * The reply to ALIVE2_REQ.
+ *
+ * @example
+ * ```ts
+ * const { result, creation } = decodeAlive2Resp(reply)!;
+ * ```
+ */
 export interface Alive2Response {
   /** 0 is success; epmd sends 1 for every refusal (taken name, bad name). */
   readonly result: number;
@@ -87,13 +148,27 @@ export interface Alive2Response {
   readonly extended: boolean;
 }
 
-/** One line of a NAMES reply. */
+/**
+ * One line of a NAMES reply.
+ *
+ * @example
+ * ```ts
+ * const entry: NameEntry = { name: 'foo', port: 4000 };
+ * ```
+ */
 export interface NameEntry {
   readonly name: string;
   readonly port: number;
 }
 
-/** A decoded NAMES reply. */
+/**
+ * A decoded NAMES reply.
+ *
+ * @example
+ * ```ts
+ * const { names: nodes } = decodeNamesResp(reply);
+ * ```
+ */
 export interface NamesResponse {
   /** The port the port mapper says it listens on (erl_epmd checks it against its own). */
   readonly epmdPort: number;
@@ -102,7 +177,14 @@ export interface NamesResponse {
   readonly text: string;
 }
 
-/** A decoded request body (what the daemon acts on). */
+/**
+ * A decoded request body (what the daemon acts on).
+ *
+ * @example
+ * ```ts
+ * const req: EpmdRequest = decodeRequest(body); if (req.type === 'NAMES_REQ') reply();
+ * ```
+ */
 export type EpmdRequest =
   | {
       readonly type: 'ALIVE2_REQ';
@@ -499,7 +581,14 @@ export function decodeNamesResp(buf: Buffer): NamesResponse {
   return { epmdPort: buf.readUInt32BE(0), names, text };
 }
 
-/** One node in a DUMP reply. */
+/**
+ * One node in a DUMP reply.
+ *
+ * @example
+ * ```ts
+ * encodeDumpResp(4369, [{ name: 'a', port: 4000, fd: 7 }], []);
+ * ```
+ */
 export interface DumpEntry {
   readonly name: string;
   readonly port: number;
@@ -532,9 +621,25 @@ export function encodeDumpResp(
   return Buffer.concat([head, Buffer.from(lines.join(''), 'utf8')]);
 }
 
-/** KILL_REQ replies: `OK` (the daemon stops) or `NO` (nodes are registered). */
+/**
+ * KILL_REQ replies: `OK` (the daemon stops) or `NO` (nodes are registered).
+ *
+ * @example
+ * ```ts
+ * if ((await kill()) === KILL_OK) console.log('stopped');
+ * ```
+ */
 export const KILL_OK = 'OK';
+/** See `KILL_OK`. */
 export const KILL_NO = 'NO';
-/** STOP_REQ replies. */
+/**
+ * STOP_REQ replies.
+ *
+ * @example
+ * ```ts
+ * socket.end(found ? STOP_STOPPED : STOP_NOEXIST);
+ * ```
+ */
 export const STOP_STOPPED = 'STOPPED';
+/** See `STOP_STOPPED`. */
 export const STOP_NOEXIST = 'NOEXIST';
