@@ -230,6 +230,7 @@ export class PubSub<E extends TopicMap = TopicMap> {
   ): void {
     const pid = pidOf(subscriber);
     this.check(topic);
+    this.running();
     if (pid.node !== this.runtime.node) {
       throw new PubSubError(
         this.name,

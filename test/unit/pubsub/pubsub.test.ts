@@ -69,6 +69,22 @@ describe('pubsub/pubsub: Phoenix.PubSub semantics across memory-wired nodes', ()
     );
   });
 
+  it('pubsub/pubsub: topics and messages are typed; a stopped PubSub refuses calls', async () => {
+    const { hosts, ps } = await cluster(1);
+    const typed = ps[0]!;
+    const check = (): void => {
+      // @ts-expect-error: 'lobby' carries a string
+      typed.broadcast('lobby', 42);
+      // @ts-expect-error: not a topic of Events
+      typed.subscribe(hosts[0]!.runtime.systemPid, 'nowhere');
+      typed.broadcast('room:7', tuple(atom('ok')));
+    };
+    assert.equal(typeof check, 'function');
+    typed.stop();
+    assert.throws(() => typed.broadcast('lobby', 'x'), PubSubError);
+    assert.throws(() => typed.subscribe(hosts[0]!.runtime.systemPid, 'lobby'), PubSubError);
+  });
+
   it('pubsub/pubsub: broadcast reaches every subscriber on every node once', async () => {
     const { hosts, ps } = await cluster(3);
     const subs = hosts.map((h) => collector(h));
