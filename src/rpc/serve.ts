@@ -81,7 +81,8 @@ export function processExitReason(out: Outcome, m: Atom, f: Atom, arity: number)
 /**
  * The SPAWN_REQUEST handler for a node: erpc's `execute_call` / `execute_cast`, and
  * plain spawns of registered functions. Returns `undefined` (the runtime then runs a body
- * that dies with `undef`) for an unregistered MFA.
+ * that dies with `undef`) for an unregistered MFA. Once `stopping()` is true, requests
+ * get a process that never answers.
  *
  * @example
  * ```ts
@@ -91,9 +92,13 @@ export function processExitReason(out: Outcome, m: Atom, f: Atom, arity: number)
 export function spawnHandler(
   registry: ModuleRegistry,
   host: RpcHost,
+  stopping: () => boolean = () => false,
 ): (request: SpawnRequestMessage, fromNode: Atom) => ProcessBody | undefined {
   const rt = host.runtime;
   return (req) => {
+    // A node on its way down answers nothing (the caller sees nodedown when the
+    // connection closes), as a halting BEAM node does; no undef, no timers left behind.
+    if (stopping()) return (self) => self.receive(() => false);
     const args = req.args;
     if (req.module === ERPC && req.function === EXECUTE_CALL && args.length === 4) {
       const [res, m, f, a] = args as [Term, Term, Term, Term];

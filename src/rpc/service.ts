@@ -69,15 +69,16 @@ export function attachRpc(host: RpcAttachable, options: RpcOptions = {}): Rpc {
   const rpc = new Rpc(registry, erpc);
   const output = options.output ?? ((text: string) => void process.stdout.write(text));
   client.groupLeader = startGroupLeader(host.runtime, erpc, output);
-  host.runtime.setSpawnHandler(spawnHandler(registry, host));
+  let stopping = false;
+  host.runtime.setSpawnHandler(spawnHandler(registry, host, () => stopping));
   let rex: Pid | undefined;
   if (options.rex !== false && host.runtime.whereis('rex') === undefined) {
     rex = startRex(registry, host);
   }
   attached.set(host.runtime, rpc);
   host.onStop?.(() => {
+    stopping = true;
     client.close();
-    host.runtime.setSpawnHandler(null);
     if (rex !== undefined && host.runtime.isAlive(rex)) host.runtime.exit(rex, KILL);
     attached.delete(host.runtime);
   });

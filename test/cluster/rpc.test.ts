@@ -130,17 +130,27 @@ describe('cluster/rpc: beamlink nodes calling each other', () => {
     assert.equal((got as Tuple).elements[1], 7);
   });
 
-  it('cluster/rpc: a node stopping mid-call gives {badrpc, nodedown}; multicall lists it', async () => {
+  it('cluster/rpc: the connection lost mid-call gives {badrpc, nodedown}; multicall lists the node; a stopped node is nodedown', async () => {
     const d = await start('d');
     assert.equal(await a.rpc.call(d.name, 'erlang', 'node', []), atom(d.name));
     const pending = a.rpc.call(d.name, 'timer', 'sleep', [60_000]);
     const multi = a.rpc.multicall([a.name, b.name, c.name, d.name], 'timer', 'sleep', [300]);
-    await new Promise((r) => setImmediate(r));
-    await d.stop();
+    const deadline = Date.now() + 10_000;
+    while (
+      d.runtime
+        .processes()
+        .filter((p) => d.runtime.processInfo(p)?.currentFunction === 'erpc:execute_call/4').length <
+      2
+    ) {
+      if (Date.now() > deadline) throw new Error('the calls did not reach d');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    d.disconnect(a.name);
     assert.equal(text(await pending), '{badrpc,nodedown}');
     const m = await multi;
     assert.deepEqual(m.badNodes, [atom(d.name)]);
     assert.deepEqual(m.results.map(text), ['ok', 'ok', 'ok']);
+    await d.stop();
     assert.equal(text(await a.rpc.call(d.name, 'erlang', 'node', [])), '{badrpc,nodedown}');
   });
 });
