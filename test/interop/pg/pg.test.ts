@@ -152,6 +152,32 @@ describe('pg/scope: against OTP pg on real erl', { skip }, () => {
         await erl.eval('exit(Mon, kill).');
       });
 
+      it('pg/scope: BEAM can watch a beamlink scope with gen_server:call({pg, Node}, monitor)', async () => {
+        assert.equal(
+          await erl.eval(
+            `{RemRef, RemGroups} = gen_server:call({pg, '${node.name}'}, monitor), is_reference(RemRef) andalso is_map(RemGroups).`,
+          ),
+          'true',
+        );
+        const t = idle();
+        pg.join(atom('remote_watched'), t);
+        assert.equal(
+          await erl.eval(
+            'receive {RemRef, join, remote_watched, [RemP]} -> node(RemP) after 5000 -> timeout end.',
+          ),
+          node.name,
+        );
+        assert.equal(
+          await erl.eval(`gen_server:call({pg, '${node.name}'}, {demonitor, RemRef}).`),
+          'ok',
+        );
+        pg.leave(atom('remote_watched'), t);
+        assert.equal(
+          await erl.eval('receive {RemRef, _, _, _} -> got after 300 -> none end.'),
+          'none',
+        );
+      });
+
       it('pg/scope: members vanish on nodedown and return after a reconnect', async () => {
         await erl.eval('B3 = spawn(fun() -> receive stop -> ok end end), ok = pg:join(both, B3).');
         const t = idle();
