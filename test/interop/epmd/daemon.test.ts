@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { EpmdDaemon, lookup, names } from '../../../src/epmd/index.ts';
+import { EpmdDaemon, lookup, names, register } from '../../../src/epmd/index.ts';
 import {
   ErlangPeer,
   erlangReleases,
@@ -111,6 +111,23 @@ describe('epmd/daemon: real erl nodes use beamlink as their port mapper', { skip
           `{port,${portA},6}`,
         );
         assert.equal(await b.eval('erl_epmd:port_please("nobody_here", {127,0,0,1}).'), 'noport');
+      });
+
+      it("epmd/daemon: erl finds a node beamlink's client registered there", async () => {
+        const name = uniqueName('tsreg');
+        const reg = await register({ name, port: 4777, epmdPort: daemon.port });
+        try {
+          assert.equal(
+            await b.eval(`erl_epmd:port_please("${name}", {127,0,0,1}).`),
+            '{port,4777,6}',
+          );
+          assert.match(await b.eval('net_adm:names().'), new RegExp(`\\{"${name}",4777\\}`));
+        } finally {
+          await reg.close();
+        }
+        await waitUntil(
+          async () => (await b.eval(`erl_epmd:port_please("${name}", {127,0,0,1}).`)) === 'noport',
+        );
       });
 
       it('epmd/daemon: a second erl reaches the first through it (ping answers pong)', async () => {
