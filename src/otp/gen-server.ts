@@ -71,6 +71,7 @@ const NOPROC = Atom.of('noproc');
 const NOCONNECTION = Atom.of('noconnection');
 const NODEDOWN = Atom.of('nodedown');
 const TIMEOUT = Atom.of('timeout');
+const CALLING_SELF = Atom.of('calling_self');
 const INFINITY = Atom.of('infinity');
 const GEN_SERVER = Atom.of('gen_server');
 const CALL = Atom.of('call');
@@ -306,6 +307,16 @@ async function genCall(
     typeof dest === 'string' || dest instanceof Atom || dest instanceof Pid
       ? dest
       : (dest as readonly [Atom | string, Atom | string]);
+  // gen:do_call: a process calling itself would wait for ever
+  let resolved: Pid | undefined;
+  if (target instanceof Pid) resolved = target;
+  else if (typeof target === 'string' || target instanceof Atom)
+    resolved = self.runtime.whereis(target);
+  else {
+    const node = typeof target[1] === 'string' ? Atom.of(target[1]) : target[1];
+    if (node === self.runtime.node) resolved = self.runtime.whereis(target[0]);
+  }
+  if (resolved !== undefined && resolved.key === self.pid.key) throw fail(CALLING_SELF);
   const mref = self.monitor(target, { alias: 'demonitor' });
   const tag = new ImproperList([ALIAS], mref);
   try {

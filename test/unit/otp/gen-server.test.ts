@@ -239,3 +239,28 @@ describe('otp/gen-server: sys replies in the caller release form', () => {
     assert.equal(await GenServer.getState(caller, pid), 41, 'our client reads either form');
   });
 });
+
+describe('otp/gen-server: calling itself', () => {
+  it('otp/gen-server: a server that calls itself exits {calling_self, ...} at once', async () => {
+    const rt = new Runtime({ node: 'self@local', logger: memoryLogger() });
+    const pid = await GenServer.start(
+      rt,
+      {
+        init: () => ({ ok: null }),
+        handleCall: async (req: Term, _f: From, s: null, self) => {
+          if (req === 'outer') {
+            const e = await GenServer.call(self, 'me', 'inner').catch((x: unknown) => x);
+            return { reply: formatTerm((e as ExitError).reason), state: s };
+          }
+          return { reply: 'inner', state: s };
+        },
+      },
+      null,
+      { name: 'me' },
+    );
+    assert.equal(
+      await GenServer.call(rt, pid, 'outer'),
+      '{calling_self,{gen_server,call,[me,<<"inner">>,5000]}}',
+    );
+  });
+});
