@@ -32,9 +32,23 @@ import {
 import { erlError, erlExit, ErlError, ErlExit, ErlThrow, erlThrow } from './errors.ts';
 import { execute, type CallContext, type ModuleRegistry, type Outcome } from './modules.ts';
 
-/** The beamlink version `system_info(version)` reports. */
+/**
+ * The beamlink version `system_info(version)` reports.
+ *
+ * @example
+ * ```ts
+ * // erl> rpc:call('ts1@host', erlang, system_info, [version]).  %% "0.1.0"
+ * ```
+ */
 export const BEAMLINK_VERSION = '0.1.0';
-/** The OTP release whose distribution protocol beamlink speaks (`system_info(otp_release)`). */
+/**
+ * The OTP release whose distribution protocol beamlink speaks (`system_info(otp_release)`).
+ *
+ * @example
+ * ```ts
+ * // iex> :rpc.call(:"ts1@host", :erlang, :system_info, [:otp_release])  #=> ~c"25"
+ * ```
+ */
 export const OTP_RELEASE = '25';
 
 const A = (name: string): Atom => Atom.of(name);

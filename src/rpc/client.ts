@@ -20,7 +20,14 @@ import type { Process } from '../process/process.ts';
 import type { Runtime } from '../process/runtime.ts';
 import { Atom, type Pid, Ref, Tuple, type Term } from '../term/types.ts';
 
-/** How one request ended, before erpc's mapping. */
+/**
+ * How one request ended, before erpc's mapping.
+ *
+ * @example
+ * ```ts
+ * const raw: RawResult = { type: 'down', reason: tuple(res, atom('return'), 1) };
+ * ```
+ */
 export type RawResult =
   | { readonly type: 'down'; readonly reason: Term }
   | { readonly type: 'spawn_error'; readonly reason: Term }

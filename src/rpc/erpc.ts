@@ -16,7 +16,15 @@ import type { ErpcClient, RawResult } from './client.ts';
 import { ErpcError } from './errors.ts';
 import { execute, type ModuleRegistry, type Outcome, type RpcHost } from './modules.ts';
 
-/** A settled erpc call: the value, or the error erpc raises. */
+/**
+ * A settled erpc call: the value, or the error erpc raises.
+ *
+ * @example
+ * ```ts
+ * const r: ErpcResult = await node.rpc.erpc.settled('erl@vm', 'erlang', 'node', []);
+ * console.log(r.ok ? r.value : r.error.reason);
+ * ```
+ */
 export type ErpcResult =
   { readonly ok: true; readonly value: Term } | { readonly ok: false; readonly error: ErpcError };
 

@@ -18,7 +18,14 @@
 import { BeamlinkError } from '../errors.ts';
 import { Atom, Tuple, type Term } from '../term/types.ts';
 
-/** The class of an Erlang exception. */
+/**
+ * The class of an Erlang exception.
+ *
+ * @example
+ * ```ts
+ * const kind: ErlClass = 'throw';
+ * ```
+ */
 export type ErlClass = 'throw' | 'exit' | 'error';
 
 /**
@@ -168,7 +175,14 @@ export class ModuleDefinitionError extends BeamlinkError {
   }
 }
 
-/** `{badrpc, Reason}` as rpc returns it. */
+/**
+ * `{badrpc, Reason}` as rpc returns it.
+ *
+ * @example
+ * ```ts
+ * badRpc(atom('nodedown')); // {badrpc, nodedown}
+ * ```
+ */
 export function badRpc(reason: Term): Tuple {
   return new Tuple([BADRPC, reason]);
 }

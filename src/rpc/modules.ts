@@ -125,7 +125,14 @@ export type ModuleDefinition = Readonly<
   Record<string, RpcFunction | RpcFunctionSpec | readonly RpcFunctionSpec[]>
 >;
 
-/** How a call ended, in erpc's four shapes. */
+/**
+ * How a call ended, in erpc's four shapes.
+ *
+ * @example
+ * ```ts
+ * const out: Outcome = { kind: 'error', reason: atom('badarg'), stack: [] };
+ * ```
+ */
 export type Outcome =
   | { readonly kind: 'return'; readonly value: Term }
   | { readonly kind: 'throw'; readonly value: Term }
@@ -263,7 +270,14 @@ export class ModuleRegistry {
   }
 }
 
-/** The arguments of one call, as a peer sent them. */
+/**
+ * The arguments of one call, as a peer sent them.
+ *
+ * @example
+ * ```ts
+ * const req: CallRequest = { module: atom('erlang'), function: atom('node'), args: [], caller: undefined };
+ * ```
+ */
 export interface CallRequest {
   readonly module: Term;
   readonly function: Term;

@@ -28,7 +28,14 @@ const SIGNAL = Atom.of('signal');
 const ERPC = Atom.of('erpc');
 const NODEDOWN = Atom.of('nodedown');
 
-/** What `rpc.multicall` resolves with (`{ResL, BadNodes}` in Erlang). */
+/**
+ * What `rpc.multicall` resolves with (`{ResL, BadNodes}` in Erlang).
+ *
+ * @example
+ * ```ts
+ * const { results, badNodes }: MulticallResult = await node.rpc.multicall(node.nodes(), 'erlang', 'node', []);
+ * ```
+ */
 export interface MulticallResult {
   /** One result per node that answered, in node order (values or `{badrpc, R}`). */
   readonly results: Term[];

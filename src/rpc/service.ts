@@ -21,7 +21,14 @@ import { startRex } from './rex.ts';
 import { Rpc } from './rpc.ts';
 import { spawnHandler } from './serve.ts';
 
-/** Options of {@link attachRpc}. */
+/**
+ * Options of {@link attachRpc}.
+ *
+ * @example
+ * ```ts
+ * const options: RpcOptions = { modules: { m: { f: () => 1 } }, output: (s) => log.push(s) };
+ * ```
+ */
 export interface RpcOptions {
   /** Modules to define at once (name → functions). */
   readonly modules?: Readonly<Record<string, ModuleDefinition>>;
@@ -36,7 +43,14 @@ export interface RpcOptions {
   readonly output?: (text: string) => void;
 }
 
-/** A host rpc can attach to: a runtime, connections, and optionally a stop hook. */
+/**
+ * A host rpc can attach to: a runtime, connections, and optionally a stop hook.
+ *
+ * @example
+ * ```ts
+ * const host: RpcAttachable = await startNode({ sname: 'ts1', cookie: 'c' });
+ * ```
+ */
 export interface RpcAttachable extends RpcHost {
   onStop?(cleanup: () => void | Promise<void>): void;
 }
@@ -113,7 +127,15 @@ export function rpcService(options: RpcOptions = {}): NodeService {
   };
 }
 
-/** A node started by {@link startRpcNode}. */
+/**
+ * A node started by {@link startRpcNode}.
+ *
+ * @example
+ * ```ts
+ * const node: RpcBeamNode = await startRpcNode({ sname: 'ts1', cookie: 'c' });
+ * node.rpc.modules.define('m', { f: () => 1 });
+ * ```
+ */
 export interface RpcBeamNode extends BeamNode {
   /** rpc, erpc and the module registry of this node. */
   readonly rpc: Rpc;
