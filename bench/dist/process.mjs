@@ -2293,6 +2293,7 @@ var NOPROC2 = Atom.of("noproc");
 var NOCONNECTION2 = Atom.of("noconnection");
 var NODEDOWN = Atom.of("nodedown");
 var TIMEOUT = Atom.of("timeout");
+var CALLING_SELF = Atom.of("calling_self");
 var INFINITY = Atom.of("infinity");
 var GEN_SERVER = Atom.of("gen_server");
 var CALL = Atom.of("call");
@@ -2386,6 +2387,8 @@ function inProcess(caller, label, fn) {
 async function genCall(self, dest, label, request, timeout, fail) {
   if (dest instanceof Ref) throw fail(Atom.of("badarg"));
   const target2 = typeof dest === "string" || dest instanceof Atom || dest instanceof Pid ? dest : dest;
+  const resolved = target2 instanceof Pid ? target2 : typeof target2 === "string" || target2 instanceof Atom ? self.runtime.whereis(target2) : Atom.of(String(target2[1])) === self.runtime.node || target2[1] === self.runtime.node ? self.runtime.whereis(target2[0]) : void 0;
+  if (resolved !== void 0 && resolved.key === self.pid.key) throw fail(CALLING_SELF);
   const mref = self.monitor(target2, { alias: "demonitor" });
   const tag = new ImproperList([ALIAS], mref);
   try {
@@ -2430,6 +2433,25 @@ function sendReply(via, from, value) {
     const inner = tag.elements[0];
     if (inner.elements[0] === ALIAS && inner.tail instanceof Ref) send(inner.tail);
   } else if (pid instanceof Pid) send(pid);
+}
+function wrapsSysState(from, self) {
+  const pid = from.elements[0];
+  if (pid instanceof Pid && pid.node === self.runtime.node) return true;
+  const tag = from.elements[1];
+  const ref = tag instanceof ImproperList ? tag.tail : tag;
+  return ref instanceof Ref && ref.ids.length >= 5;
+}
+function unwrapSysState(reply) {
+  if (reply instanceof Tuple && reply.elements.length === 2) {
+    if (reply.elements[0] === OK3) return reply.elements[1];
+    if (reply.elements[0] === ERROR3) {
+      throw new ExitError(
+        reply.elements[1],
+        `sys request failed: ${formatTerm(reply.elements[1])}`
+      );
+    }
+  }
+  return reply;
 }
 var TIMEOUT_MARK = new Tuple([Atom.of("$beamlink_gen_server_timeout")]);
 var ServerLoop = class {
@@ -2584,7 +2606,9 @@ var ServerLoop = class {
   }
   system(from, req) {
     const reply = (v) => sendReply(this.self, from, v);
-    if (req === GET_STATE) reply(this.termState());
+    const wrap = wrapsSysState(from, this.self);
+    const stateReply = (v) => wrap ? new Tuple([OK3, v]) : v;
+    if (req === GET_STATE) reply(stateReply(this.termState()));
     else if (req === SUSPEND) {
       this.suspended = true;
       reply(OK3);
@@ -2598,7 +2622,7 @@ var ServerLoop = class {
       if (fn instanceof StateFun) {
         try {
           this.state = fn.fn(this.state);
-          reply(this.termState());
+          reply(stateReply(this.termState()));
         } catch (e) {
           reply(
             new Tuple([
@@ -2919,7 +2943,8 @@ var GenServer = class _GenServer {
     });
   }
   /**
-   * `sys:get_state/2`.
+   * `sys:get_state/2`. Accepts both reply forms (OTP 27's `{ok, State}`, OTP 25's bare
+   * State; so an OTP 25 server whose state is itself `{ok, X}` reads as X).
    *
    * @example
    * ```ts
@@ -2927,7 +2952,7 @@ var GenServer = class _GenServer {
    * ```
    */
   static getState(caller, dest, timeout = 5e3) {
-    return _GenServer.system(caller, dest, GET_STATE, timeout);
+    return _GenServer.system(caller, dest, GET_STATE, timeout).then(unwrapSysState);
   }
   /**
    * `sys:replace_state/2` with a JS function (local servers only).
@@ -2943,7 +2968,7 @@ var GenServer = class _GenServer {
       dest,
       new Tuple([REPLACE_STATE, new StateFun(fn)]),
       timeout
-    );
+    ).then(unwrapSysState);
   }
   /**
    * Sends a `sys` request (`get_state`, `get_status`, `suspend`, `resume`, ...) and returns
@@ -2975,114 +3000,6 @@ var GenServer = class _GenServer {
     return inProcess(caller, "sys", (self) => genCall(self, dest, SYSTEM, request, timeout, fail));
   }
 };
-
-// ../src/otp/child-lifecycle.ts
-var OK4 = atom("ok");
-var ERROR4 = atom("error");
-var IGNORE2 = atom("ignore");
-var DOWN3 = atom("DOWN");
-var EXIT3 = atom("EXIT");
-var KILL2 = atom("kill");
-var KILLED2 = atom("killed");
-var SHUTDOWN3 = atom("shutdown");
-var NORMAL3 = atom("normal");
-function reasonOfThrown(e) {
-  if (e instanceof ExitError) return e.reason;
-  if (e instanceof BeamlinkError && "reason" in e) return e.reason;
-  return crashReason(e);
-}
-function interpretStartReturn(r) {
-  if (r instanceof Pid) return { ok: true, pid: r };
-  if (r === IGNORE2) return { ok: true, pid: void 0 };
-  if (r instanceof Tuple) {
-    const [tag, a, b] = r.elements;
-    if (tag === OK4 && a instanceof Pid && r.length === 2) return { ok: true, pid: a };
-    if (tag === OK4 && a instanceof Pid && r.length === 3) return { ok: true, pid: a, info: b };
-    if (tag === ERROR4 && r.length === 2) return { ok: false, reason: a };
-  }
-  return { ok: false, reason: r ?? atom("undefined") };
-}
-async function startChildProcess(self, start) {
-  try {
-    return interpretStartReturn(await start(self));
-  } catch (e) {
-    const reason = reasonOfThrown(e);
-    if (reason === IGNORE2) return { ok: true, pid: void 0 };
-    return { ok: false, reason };
-  }
-}
-function isDownFor(m, ref) {
-  return m instanceof Tuple && m.length === 5 && m.elements[0] === DOWN3 && m.elements[1] instanceof Ref && m.elements[1].key === ref.key;
-}
-function isExitFrom(m, pid) {
-  return m instanceof Tuple && m.length === 3 && m.elements[0] === EXIT3 && m.elements[1] instanceof Pid && m.elements[1].key === pid.key;
-}
-async function unlinkFlush(self, pid, fallback) {
-  self.unlink(pid);
-  const m = await self.receive((x) => isExitFrom(x, pid), { timeout: 0 });
-  return m instanceof Tuple ? m.elements[2] : fallback;
-}
-function isShutdownReason(reason) {
-  return reason === SHUTDOWN3 || reason instanceof Tuple && reason.length === 2 && reason.elements[0] === SHUTDOWN3;
-}
-function expectedStop(reason, mode, restart) {
-  if (mode === "kill" && reason === KILLED2) return true;
-  if (mode === "shutdown" && reason === SHUTDOWN3) return true;
-  if (restart === "permanent") return false;
-  return reason === NORMAL3 || isShutdownReason(reason);
-}
-async function shutdownChild(self, pid, shutdown, restart) {
-  const mon = self.monitor(pid);
-  const mode = shutdown === "brutal_kill" ? "kill" : "shutdown";
-  self.exitProcess(pid, mode === "kill" ? KILL2 : SHUTDOWN3);
-  const timeout = typeof shutdown === "number" ? shutdown : Infinity;
-  let down = await self.receive((m) => isDownFor(m, mon), { timeout });
-  if (down === void 0) {
-    self.exitProcess(pid, KILL2);
-    down = await self.receive((m) => isDownFor(m, mon));
-  }
-  const reason = await unlinkFlush(self, pid, down.elements[4]);
-  return expectedStop(reason, mode, restart) ? "ok" : { error: reason };
-}
-async function shutdownMany(self, children) {
-  const waiting = /* @__PURE__ */ new Map();
-  const killAt = /* @__PURE__ */ new Map();
-  const started = performance.now();
-  for (const c of children) {
-    const mon = self.monitor(c.pid);
-    const mode = c.shutdown === "brutal_kill" ? "kill" : "shutdown";
-    self.exitProcess(c.pid, mode === "kill" ? KILL2 : SHUTDOWN3);
-    waiting.set(mon.key, { pid: c.pid, mode, restart: c.restart });
-    if (typeof c.shutdown === "number") {
-      const group = killAt.get(c.shutdown);
-      if (group) group.push(mon.key);
-      else killAt.set(c.shutdown, [mon.key]);
-    }
-  }
-  const deadlines = [...killAt.keys()].sort((a, b) => a - b);
-  const errors = [];
-  const isWaitedDown = (m) => m instanceof Tuple && m.length === 5 && m.elements[0] === DOWN3 && m.elements[1] instanceof Ref && waiting.has(m.elements[1].key);
-  while (waiting.size > 0) {
-    const next = deadlines[0];
-    const timeout = next === void 0 ? Infinity : Math.max(0, started + next - performance.now());
-    const m = await self.receive(isWaitedDown, { timeout });
-    if (m === void 0) {
-      deadlines.shift();
-      for (const key2 of killAt.get(next) ?? []) {
-        const w2 = waiting.get(key2);
-        if (w2) self.exitProcess(w2.pid, KILL2);
-      }
-      continue;
-    }
-    const down = m;
-    const key = down.elements[1].key;
-    const w = waiting.get(key);
-    waiting.delete(key);
-    const reason = await unlinkFlush(self, w.pid, down.elements[4]);
-    if (!expectedStop(reason, w.mode, w.restart)) errors.push({ pid: w.pid, reason });
-  }
-  return errors;
-}
 
 // ../src/otp/errors.ts
 var ChildSpecError = class extends BeamlinkError {
@@ -3229,6 +3146,114 @@ function childIdKey(term) {
     return `#{${entries.join(",")}}`;
   }
   return `?${String(term)}`;
+}
+
+// ../src/otp/child-lifecycle.ts
+var OK4 = atom("ok");
+var ERROR4 = atom("error");
+var IGNORE2 = atom("ignore");
+var DOWN3 = atom("DOWN");
+var EXIT3 = atom("EXIT");
+var KILL2 = atom("kill");
+var KILLED2 = atom("killed");
+var SHUTDOWN3 = atom("shutdown");
+var NORMAL3 = atom("normal");
+function reasonOfThrown(e) {
+  if (e instanceof ExitError) return e.reason;
+  if (e instanceof BeamlinkError && "reason" in e) return e.reason;
+  return crashReason(e);
+}
+function interpretStartReturn(r) {
+  if (r instanceof Pid) return { ok: true, pid: r };
+  if (r === IGNORE2) return { ok: true, pid: void 0 };
+  if (r instanceof Tuple) {
+    const [tag, a, b] = r.elements;
+    if (tag === OK4 && a instanceof Pid && r.length === 2) return { ok: true, pid: a };
+    if (tag === OK4 && a instanceof Pid && r.length === 3) return { ok: true, pid: a, info: b };
+    if (tag === ERROR4 && r.length === 2) return { ok: false, reason: a };
+  }
+  return { ok: false, reason: r ?? atom("undefined") };
+}
+async function startChildProcess(self, start) {
+  try {
+    return interpretStartReturn(await start(self));
+  } catch (e) {
+    const reason = reasonOfThrown(e);
+    if (reason === IGNORE2) return { ok: true, pid: void 0 };
+    return { ok: false, reason };
+  }
+}
+function isDownFor(m, ref) {
+  return m instanceof Tuple && m.length === 5 && m.elements[0] === DOWN3 && m.elements[1] instanceof Ref && m.elements[1].key === ref.key;
+}
+function isExitFrom(m, pid) {
+  return m instanceof Tuple && m.length === 3 && m.elements[0] === EXIT3 && m.elements[1] instanceof Pid && m.elements[1].key === pid.key;
+}
+function unlinkFlush(self, pid, fallback) {
+  self.unlink(pid);
+  const m = self.poll((x) => isExitFrom(x, pid));
+  return m instanceof Tuple ? m.elements[2] : fallback;
+}
+function isShutdownReason(reason) {
+  return reason === SHUTDOWN3 || reason instanceof Tuple && reason.length === 2 && reason.elements[0] === SHUTDOWN3;
+}
+function expectedStop(reason, mode, restart) {
+  if (mode === "kill" && reason === KILLED2) return true;
+  if (mode === "shutdown" && reason === SHUTDOWN3) return true;
+  if (restart === "permanent") return false;
+  return reason === NORMAL3 || isShutdownReason(reason);
+}
+async function shutdownChild(self, pid, shutdown, restart) {
+  const mon = self.monitor(pid);
+  const mode = shutdown === "brutal_kill" ? "kill" : "shutdown";
+  self.exitProcess(pid, mode === "kill" ? KILL2 : SHUTDOWN3);
+  const timeout = typeof shutdown === "number" ? shutdown : Infinity;
+  let down = await self.receive((m) => isDownFor(m, mon), { timeout });
+  if (down === void 0) {
+    self.exitProcess(pid, KILL2);
+    down = await self.receive((m) => isDownFor(m, mon));
+  }
+  const reason = unlinkFlush(self, pid, down.elements[4]);
+  return expectedStop(reason, mode, restart) ? "ok" : { error: reason };
+}
+async function shutdownMany(self, children) {
+  const waiting = /* @__PURE__ */ new Map();
+  const killAt = /* @__PURE__ */ new Map();
+  const started = performance.now();
+  for (const c of children) {
+    const mon = self.monitor(c.pid);
+    const mode = c.shutdown === "brutal_kill" ? "kill" : "shutdown";
+    self.exitProcess(c.pid, mode === "kill" ? KILL2 : SHUTDOWN3);
+    waiting.set(mon.key, { pid: c.pid, mode, restart: c.restart });
+    if (typeof c.shutdown === "number") {
+      const group = killAt.get(c.shutdown);
+      if (group) group.push(mon.key);
+      else killAt.set(c.shutdown, [mon.key]);
+    }
+  }
+  const deadlines = [...killAt.keys()].sort((a, b) => a - b);
+  const errors = [];
+  const isWaitedDown = (m) => m instanceof Tuple && m.length === 5 && m.elements[0] === DOWN3 && m.elements[1] instanceof Ref && waiting.has(m.elements[1].key);
+  while (waiting.size > 0) {
+    const next = deadlines[0];
+    const timeout = next === void 0 ? Infinity : Math.max(0, started + next - performance.now());
+    const m = await self.receive(isWaitedDown, { timeout });
+    if (m === void 0) {
+      deadlines.shift();
+      for (const key2 of killAt.get(next) ?? []) {
+        const w2 = waiting.get(key2);
+        if (w2) self.exitProcess(w2.pid, KILL2);
+      }
+      continue;
+    }
+    const down = m;
+    const key = down.elements[1].key;
+    const w = waiting.get(key);
+    waiting.delete(key);
+    const reason = unlinkFlush(self, w.pid, down.elements[4]);
+    if (!expectedStop(reason, w.mode, w.restart)) errors.push({ pid: w.pid, reason });
+  }
+  return errors;
 }
 
 // ../src/otp/crash-report.ts
@@ -3378,7 +3403,7 @@ var ChildTable = class {
 };
 
 // ../src/otp/strategies/strategy.ts
-async function restartMultiple(ctx, crashed, children) {
+async function restartMultiple(ctx, _crashed, children) {
   const survivors = [];
   for (let i = children.length - 1; i >= 0; i--) {
     const c = children[i];
@@ -3398,7 +3423,6 @@ async function restartMultiple(ctx, crashed, children) {
     }
     ctx.reportStartError(c, r);
     ctx.table.setPid(c, void 0, true);
-    void crashed;
     return { tryAgain: c };
   }
   return "ok";
@@ -3626,78 +3650,14 @@ async function stopServer(caller, dest, reason, timeout = Infinity) {
   throw new ExitError(got, "server stopped with another reason");
 }
 
-// ../src/otp/supervisor-results.ts
-var OK5 = atom("ok");
-var ERROR5 = atom("error");
-function unexpected(what, t) {
-  throw new TypeError(`unexpected ${what} reply: ${String(t)}`);
-}
-function decodeChildInfo(reply) {
-  if (!Array.isArray(reply)) unexpected("which_children", reply);
-  return reply.map((e) => {
-    if (!(e instanceof Tuple) || e.length !== 4) unexpected("which_children", e);
-    const [id, child, type, modules] = e.elements;
-    const c = child instanceof Pid ? child : child === atom("restarting") ? "restarting" : "undefined";
-    const mods = Array.isArray(modules) ? modules.filter((m) => m instanceof Atom) : "dynamic";
-    return {
-      id,
-      child: c,
-      type: type === atom("supervisor") ? "supervisor" : "worker",
-      modules: mods
-    };
-  });
-}
-function decodeCounts(reply) {
-  const out = { specs: 0, active: 0, supervisors: 0, workers: 0 };
-  if (Array.isArray(reply)) {
-    for (const e of reply) {
-      if (e instanceof Tuple && e.length === 2 && e.elements[0] instanceof Atom) {
-        const k = e.elements[0].name;
-        if (k in out && typeof e.elements[1] === "number") {
-          out[k] = e.elements[1];
-        }
-      }
-    }
-    return out;
-  }
-  if (reply !== null && typeof reply === "object" && !(reply instanceof Tuple)) {
-    const o = reply;
-    for (const k of Object.keys(out)) {
-      if (typeof o[k] === "number") out[k] = o[k];
-    }
-    return out;
-  }
-  unexpected("count_children", reply);
-}
-function decodeStartResult(reply) {
-  if (reply instanceof Tuple) {
-    const [tag, a, b] = reply.elements;
-    if (tag === OK5 && reply.length === 2)
-      return { ok: true, pid: a instanceof Pid ? a : void 0 };
-    if (tag === OK5 && reply.length === 3) {
-      return { ok: true, pid: a instanceof Pid ? a : void 0, info: b };
-    }
-    if (tag === ERROR5 && reply.length === 2) return { ok: false, reason: a };
-  }
-  if (reply === atom("ignore")) return { ok: true, pid: void 0 };
-  unexpected("start_child", reply);
-}
-function decodeOk(reply) {
-  if (reply === OK5) return { ok: true };
-  if (reply instanceof Tuple && reply.length === 2 && reply.elements[0] === ERROR5) {
-    return { ok: false, reason: reply.elements[1] };
-  }
-  unexpected("ok/error", reply);
-}
-
-// ../src/otp/supervisor.ts
+// ../src/otp/supervisor-server.ts
 var STRATEGIES = {
   one_for_one: oneForOne,
   one_for_all: oneForAll,
   rest_for_one: restForOne
 };
-var OK6 = atom("ok");
-var ERROR6 = atom("error");
+var OK5 = atom("ok");
+var ERROR5 = atom("error");
 var UNDEFINED2 = atom("undefined");
 var EXIT5 = atom("EXIT");
 var SHUTDOWN4 = atom("shutdown");
@@ -3832,7 +3792,7 @@ var SupervisorServer = class {
           break;
       }
     }
-    return tuple(ERROR6, tuple(atom("unknown_call"), request));
+    return tuple(ERROR5, tuple(atom("unknown_call"), request));
   }
   state() {
     return tuple(
@@ -3917,54 +3877,54 @@ var SupervisorServer = class {
       }
       spec = checkChildSpec(arg.input);
     } catch (e) {
-      if (e instanceof ChildSpecError) return tuple(ERROR6, e.reason);
+      if (e instanceof ChildSpecError) return tuple(ERROR5, e.reason);
       throw e;
     }
     const existing = this.table.get(spec.key);
     if (existing) {
-      if (existing.pid) return tuple(ERROR6, tuple(atom("already_started"), existing.pid));
-      return tuple(ERROR6, atom("already_present"));
+      if (existing.pid) return tuple(ERROR5, tuple(atom("already_started"), existing.pid));
+      return tuple(ERROR5, atom("already_present"));
     }
     const child = { spec, pid: void 0, restarting: false };
     const r = await this.startChild(child);
-    if (!r.ok) return tuple(ERROR6, tuple(r.reason, childRecord(spec)));
-    if (r.pid === void 0 && spec.restart === "temporary") return tuple(OK6, UNDEFINED2);
+    if (!r.ok) return tuple(ERROR5, tuple(r.reason, childRecord(spec)));
+    if (r.pid === void 0 && spec.restart === "temporary") return tuple(OK5, UNDEFINED2);
     this.table.add(child);
     this.table.setPid(child, r.pid);
     const pid = r.pid ?? UNDEFINED2;
-    return r.info === void 0 ? tuple(OK6, pid) : tuple(OK6, pid, r.info);
+    return r.info === void 0 ? tuple(OK5, pid) : tuple(OK5, pid, r.info);
   }
   async #terminateChildCall(id) {
     const child = this.table.get(childIdKey(id));
-    if (!child) return tuple(ERROR6, atom("not_found"));
+    if (!child) return tuple(ERROR5, atom("not_found"));
     await this.terminateChild(child);
     this.table.delChild(child);
-    return OK6;
+    return OK5;
   }
   async #restartChildCall(id) {
     const child = this.table.get(childIdKey(id));
-    if (!child) return tuple(ERROR6, atom("not_found"));
-    if (child.restarting) return tuple(ERROR6, atom("restarting"));
-    if (child.pid) return tuple(ERROR6, atom("running"));
+    if (!child) return tuple(ERROR5, atom("not_found"));
+    if (child.restarting) return tuple(ERROR5, atom("restarting"));
+    if (child.pid) return tuple(ERROR5, atom("running"));
     const r = await this.startChild(child);
-    if (!r.ok) return tuple(ERROR6, r.reason);
+    if (!r.ok) return tuple(ERROR5, r.reason);
     this.table.setPid(child, r.pid);
     const pid = r.pid ?? UNDEFINED2;
-    return r.info === void 0 ? tuple(OK6, pid) : tuple(OK6, pid, r.info);
+    return r.info === void 0 ? tuple(OK5, pid) : tuple(OK5, pid, r.info);
   }
   #deleteChildCall(id) {
     const child = this.table.get(childIdKey(id));
-    if (!child) return tuple(ERROR6, atom("not_found"));
-    if (child.restarting) return tuple(ERROR6, atom("restarting"));
-    if (child.pid) return tuple(ERROR6, atom("running"));
+    if (!child) return tuple(ERROR5, atom("not_found"));
+    if (child.restarting) return tuple(ERROR5, atom("restarting"));
+    if (child.pid) return tuple(ERROR5, atom("running"));
     this.table.remove(child);
-    return OK6;
+    return OK5;
   }
   #getChildSpec(id) {
     const child = this.table.get(childIdKey(id));
-    if (!child) return tuple(ERROR6, atom("not_found"));
+    if (!child) return tuple(ERROR5, atom("not_found"));
     const s = child.spec;
-    return tuple(OK6, {
+    return tuple(OK5, {
       id: s.id,
       start: s.mfargs,
       restart: atom(s.restart),
@@ -3991,6 +3951,73 @@ function childRecord(spec) {
     modulesTerm(spec)
   );
 }
+
+// ../src/otp/supervisor-results.ts
+var OK6 = atom("ok");
+var ERROR6 = atom("error");
+function unexpected(what, t) {
+  throw new TypeError(`unexpected ${what} reply: ${String(t)}`);
+}
+function decodeChildInfo(reply) {
+  if (!Array.isArray(reply)) unexpected("which_children", reply);
+  return reply.map((e) => {
+    if (!(e instanceof Tuple) || e.length !== 4) unexpected("which_children", e);
+    const [id, child, type, modules] = e.elements;
+    const c = child instanceof Pid ? child : child === atom("restarting") ? "restarting" : "undefined";
+    const mods = Array.isArray(modules) ? modules.filter((m) => m instanceof Atom) : "dynamic";
+    return {
+      id,
+      child: c,
+      type: type === atom("supervisor") ? "supervisor" : "worker",
+      modules: mods
+    };
+  });
+}
+function decodeCounts(reply) {
+  const out = { specs: 0, active: 0, supervisors: 0, workers: 0 };
+  if (Array.isArray(reply)) {
+    for (const e of reply) {
+      if (e instanceof Tuple && e.length === 2 && e.elements[0] instanceof Atom) {
+        const k = e.elements[0].name;
+        if (k in out && typeof e.elements[1] === "number") {
+          out[k] = e.elements[1];
+        }
+      }
+    }
+    return out;
+  }
+  if (reply !== null && typeof reply === "object" && !(reply instanceof Tuple)) {
+    const o = reply;
+    for (const k of Object.keys(out)) {
+      if (typeof o[k] === "number") out[k] = o[k];
+    }
+    return out;
+  }
+  unexpected("count_children", reply);
+}
+function decodeStartResult(reply) {
+  if (reply instanceof Tuple) {
+    const [tag, a, b] = reply.elements;
+    if (tag === OK6 && reply.length === 2)
+      return { ok: true, pid: a instanceof Pid ? a : void 0 };
+    if (tag === OK6 && reply.length === 3) {
+      return { ok: true, pid: a instanceof Pid ? a : void 0, info: b };
+    }
+    if (tag === ERROR6 && reply.length === 2) return { ok: false, reason: a };
+  }
+  if (reply === atom("ignore")) return { ok: true, pid: void 0 };
+  unexpected("start_child", reply);
+}
+function decodeOk(reply) {
+  if (reply === OK6) return { ok: true };
+  if (reply instanceof Tuple && reply.length === 2 && reply.elements[0] === ERROR6) {
+    return { ok: false, reason: reply.elements[1] };
+  }
+  unexpected("ok/error", reply);
+}
+
+// ../src/otp/supervisor.ts
+var NORMAL5 = atom("normal");
 function startSupervisor(starter, children, options) {
   let specs;
   let flags;
@@ -4116,7 +4143,7 @@ var Supervisor = class {
    * await Supervisor.stop(self, sup);
    * ```
    */
-  static stop(caller, sup, reason = NORMAL4) {
+  static stop(caller, sup, reason = NORMAL5) {
     return stopServer(caller, sup, reason);
   }
 };
@@ -4132,7 +4159,7 @@ var OK7 = atom("ok");
 var ERROR7 = atom("error");
 var UNDEFINED3 = atom("undefined");
 var EXIT6 = atom("EXIT");
-var NORMAL5 = atom("normal");
+var NORMAL6 = atom("normal");
 var SHUTDOWN5 = atom("shutdown");
 var GEN_RESTART = atom("$gen_restart");
 var LocalDynamicSpec = class {
@@ -4289,7 +4316,7 @@ var DynamicSupervisorServer = class {
   }
   async #onExit(child, reason) {
     const restart = child.spec.restart;
-    const benign = reason === NORMAL5 || isShutdownReason(reason);
+    const benign = reason === NORMAL6 || isShutdownReason(reason);
     if (restart === "permanent" || restart === "transient" && !benign) {
       reportError(
         this.#logger,
@@ -4445,7 +4472,7 @@ var DynamicSupervisor = class {
    * await DynamicSupervisor.stop(self, sup);
    * ```
    */
-  static stop(caller, sup, reason = NORMAL5) {
+  static stop(caller, sup, reason = NORMAL6) {
     return stopServer(caller, sup, reason);
   }
 };

@@ -930,8 +930,27 @@ function writeList(w, list, depth) {
   let i = 0;
   try {
     for (; i < n; i++) {
-      if (!(i in list)) throw new Failure("a hole in an array is not a term");
-      writeTerm(w, list[i], depth);
+      const x = list[i];
+      if (typeof x === "number" && (x | 0) === x) {
+        if (w.length + 5 > w.buf.length) w.ensure(5);
+        const b = w.buf;
+        const o = w.length;
+        if (x >= 0 && x <= 255) {
+          b[o] = Tag.SMALL_INTEGER_EXT;
+          b[o + 1] = x;
+          w.length = o + 2;
+        } else {
+          b[o] = Tag.INTEGER_EXT;
+          b[o + 1] = x >>> 24;
+          b[o + 2] = x >>> 16 & 255;
+          b[o + 3] = x >>> 8 & 255;
+          b[o + 4] = x & 255;
+          w.length = o + 5;
+        }
+        continue;
+      }
+      if (x === void 0 && !(i in list)) throw new Failure("a hole in an array is not a term");
+      writeTerm(w, x, depth);
     }
   } catch (e) {
     if (e instanceof Failure) e.segments.push(`[${i}]`);
@@ -1219,7 +1238,7 @@ function compress(plain, level) {
   }
   const body = plain.subarray(1);
   const packed = deflateSync(body, { level });
-  if (packed.length + 5 >= body.length) return Buffer.from(plain);
+  if (packed.length + 5 > body.length) return Buffer.from(plain);
   const out = Buffer.allocUnsafe(6 + packed.length);
   out[0] = Tag.VERSION_MAGIC;
   out[1] = Tag.COMPRESSED;
@@ -1419,11 +1438,26 @@ var Decoder = class {
           }
           value = new Tuple(f.items);
           break;
-        case K_LIST:
-          f.items[f.i++] = value;
+        case K_LIST: {
+          const items = f.items;
+          items[f.i++] = value;
+          const buf = this.buf;
+          let p = this.pos;
+          while (f.i < f.n && p + 5 <= this.end) {
+            const tag = buf[p];
+            if (tag === Tag.SMALL_INTEGER_EXT) {
+              items[f.i++] = buf[p + 1];
+              p += 2;
+            } else if (tag === Tag.INTEGER_EXT) {
+              items[f.i++] = buf[p + 1] << 24 | buf[p + 2] << 16 | buf[p + 3] << 8 | buf[p + 4];
+              p += 5;
+            } else break;
+          }
+          this.pos = p;
           if (f.i === f.n) f.kind = K_TAIL;
           value = this.one();
           continue;
+        }
         case K_TAIL:
           value = this.listWithTail(f.items, value);
           break;
@@ -1928,25 +1962,17 @@ function asBuffer(bytes) {
   }
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
-function run(fn) {
+function take() {
   const d = spare ?? new Decoder();
   spare = void 0;
-  try {
-    return fn(d);
-  } catch (e) {
-    d.release();
-    if (e instanceof TermDecodeError) throw e;
-    throw new TermDecodeError(
-      `malformed input (${e?.message ?? String(e)})`,
-      d.pos,
-      void 0,
-      {
-        cause: e
-      }
-    );
-  } finally {
-    spare = d;
-  }
+  return d;
+}
+function failed(d, e) {
+  d.release();
+  spare = d;
+  if (e instanceof TermDecodeError) throw e;
+  const message = e instanceof Error ? e.message : String(e);
+  throw new TermDecodeError(`malformed input (${message})`, d.pos, void 0, { cause: e });
 }
 function decode(bytes, options) {
   const buf = asBuffer(bytes);
@@ -1954,22 +1980,27 @@ function decode(bytes, options) {
   if (buf[0] !== Tag.VERSION_MAGIC) {
     throw new TermDecodeError(`expected version byte 131, got ${buf[0]}`, 0);
   }
-  return run((d) => {
+  const d = take();
+  try {
     d.reset(buf, 1, options, false);
     const value = d.versioned(options);
     if (d.pos !== buf.length && !options?.allowTrailing) {
       d.fail(`${buf.length - d.pos} bytes after the term`, d.pos);
     }
     d.buf = NO_BYTES;
+    spare = d;
     return value;
-  });
+  } catch (e) {
+    return failed(d, e);
+  }
 }
 function decodeAt(bytes, offset, options) {
   const buf = asBuffer(bytes);
   if (!Number.isInteger(offset) || offset < 0 || offset > buf.length) {
     throw new TermDecodeError(`offset ${offset} is outside the input`, 0);
   }
-  return run((d) => {
+  const d = take();
+  try {
     d.reset(buf, offset, options, false);
     let value;
     if (options?.version) {
@@ -1981,8 +2012,11 @@ function decodeAt(bytes, offset, options) {
     } else value = d.term();
     const end = d.pos;
     d.buf = NO_BYTES;
+    spare = d;
     return { value, offset: end };
-  });
+  } catch (e) {
+    return failed(d, e);
+  }
 }
 
 // src/term/dist-header.ts

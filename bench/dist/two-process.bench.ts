@@ -30,12 +30,17 @@ async function receiver(): Promise<void> {
   });
   let expect = Infinity;
   let got = 0;
+  let cpu0 = process.cpuUsage();
   process.on('message', (m: { expect: number }) => {
     expect = m.expect;
     got = 0;
+    cpu0 = process.cpuUsage();
   });
   conn.on('message', () => {
-    if (++got === expect) process.send!({ done: got });
+    if (++got === expect) {
+      const c = process.cpuUsage(cpu0);
+      process.send!({ done: got, cpuUs: c.user + c.system });
+    }
   });
   conn.on('close', () => process.exit(0));
 }
@@ -51,15 +56,21 @@ async function sender(): Promise<void> {
   async function run(label: string, n: number, make: (i: number) => Tuple | Uint8Array, bytes = 0): Promise<void> {
     child.send({ expect: n });
     await new Promise((r) => setTimeout(r, 50));
-    const done = once(child, 'message');
+    const done = once(child, 'message') as Promise<[{ cpuUs: number }]>;
     const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
     for (let i = 0; i < n; i++) {
       if (!conn.send({ op: 'SEND', from: pa, to: pb, message: make(i) })) await once(conn, 'drain');
     }
-    await done;
+    const [{ cpuUs }] = await done;
     const sec = Number(process.hrtime.bigint() - t0) / 1e9;
+    const c = process.cpuUsage(c0);
+    const sendCpu = c.user + c.system;
     const rate = bytes ? `${((n * bytes) / sec / 1e9).toFixed(2)} GB/s` : `${(n / sec / 1000).toFixed(0)} k msg/s`;
-    console.log(`${label.padEnd(34)} ${rate}`);
+    const per = bytes
+      ? `CPU per GB: send ${(sendCpu / 1e3 / ((n * bytes) / 1e9)).toFixed(0)} ms, receive ${(cpuUs / 1e3 / ((n * bytes) / 1e9)).toFixed(0)} ms`
+      : `CPU per message: send ${(sendCpu / n).toFixed(2)} µs, receive ${(cpuUs / n).toFixed(2)} µs`;
+    console.log(`${label.padEnd(28)} ${rate.padEnd(14)} ${per}`);
   }
 
   console.log(`node ${process.version}, two processes, ${quick ? 'quick' : 'full'} run`);

@@ -206,6 +206,15 @@ function bad(op: number, what: string): never {
   throw new ControlDecodeError('bad_control', `control message op ${op}: ${what}`);
 }
 
+function arityIs(e: readonly Term[], op: number, n: number): void {
+  if (e.length !== n) bad(op, `expected ${n} elements, got ${e.length}`);
+}
+
+function need(op: number, payload: Term | undefined): Term {
+  if (payload === undefined) bad(op, 'the payload is missing');
+  return payload;
+}
+
 function pid(op: number, t: Term | undefined, what: string): Pid {
   if (t instanceof Pid) return t;
   return bad(op, `${what} is not a pid`);
@@ -256,38 +265,31 @@ export function fromWire(control: Term, payload: Term | undefined): ControlMessa
   if (typeof op !== 'number') {
     throw new ControlDecodeError('bad_control', 'the control message op is not an integer');
   }
-  const arity = (n: number) => {
-    if (e.length !== n) bad(op, `expected ${n} elements, got ${e.length}`);
-  };
-  const needPayload = (): Term => {
-    if (payload === undefined) bad(op, 'the payload is missing');
-    return payload;
-  };
   switch (op) {
     case OP.LINK:
-      arity(3);
+      arityIs(e, op, 3);
       return { op: 'LINK', from: pid(op, e[1], 'from'), to: pid(op, e[2], 'to') };
     case OP.SEND:
-      arity(3);
-      return { op: 'SEND', to: pid(op, e[2], 'to'), message: needPayload() };
+      arityIs(e, op, 3);
+      return { op: 'SEND', to: pid(op, e[2], 'to'), message: need(op, payload) };
     case OP.SEND_TT:
-      arity(4);
-      return { op: 'SEND', to: pid(op, e[2], 'to'), message: needPayload(), token: e[3]! };
+      arityIs(e, op, 4);
+      return { op: 'SEND', to: pid(op, e[2], 'to'), message: need(op, payload), token: e[3]! };
     case OP.SEND_SENDER:
-      arity(3);
-      return { op: 'SEND', from: pid(op, e[1], 'from'), to: pid(op, e[2], 'to'), message: needPayload() };
+      arityIs(e, op, 3);
+      return { op: 'SEND', from: pid(op, e[1], 'from'), to: pid(op, e[2], 'to'), message: need(op, payload) };
     case OP.SEND_SENDER_TT:
-      arity(4);
+      arityIs(e, op, 4);
       return {
         op: 'SEND',
         from: pid(op, e[1], 'from'),
         to: pid(op, e[2], 'to'),
-        message: needPayload(),
+        message: need(op, payload),
         token: e[3]!,
       };
     case OP.EXIT:
     case OP.EXIT2:
-      arity(4);
+      arityIs(e, op, 4);
       return {
         op: op === OP.EXIT ? 'EXIT' : 'EXIT2',
         from: pid(op, e[1], 'from'),
@@ -296,7 +298,7 @@ export function fromWire(control: Term, payload: Term | undefined): ControlMessa
       };
     case OP.EXIT_TT:
     case OP.EXIT2_TT:
-      arity(5);
+      arityIs(e, op, 5);
       return {
         op: op === OP.EXIT_TT ? 'EXIT' : 'EXIT2',
         from: pid(op, e[1], 'from'),
@@ -306,46 +308,46 @@ export function fromWire(control: Term, payload: Term | undefined): ControlMessa
       };
     case OP.PAYLOAD_EXIT:
     case OP.PAYLOAD_EXIT2:
-      arity(3);
+      arityIs(e, op, 3);
       return {
         op: op === OP.PAYLOAD_EXIT ? 'EXIT' : 'EXIT2',
         from: pid(op, e[1], 'from'),
         to: pid(op, e[2], 'to'),
-        reason: needPayload(),
+        reason: need(op, payload),
       };
     case OP.PAYLOAD_EXIT_TT:
     case OP.PAYLOAD_EXIT2_TT:
-      arity(4);
+      arityIs(e, op, 4);
       return {
         op: op === OP.PAYLOAD_EXIT_TT ? 'EXIT' : 'EXIT2',
         from: pid(op, e[1], 'from'),
         to: pid(op, e[2], 'to'),
         token: e[3]!,
-        reason: needPayload(),
+        reason: need(op, payload),
       };
     case OP.UNLINK:
-      arity(3);
+      arityIs(e, op, 3);
       return { op: 'UNLINK', from: pid(op, e[1], 'from'), to: pid(op, e[2], 'to') };
     case OP.NODE_LINK:
       return { op: 'NODE_LINK' };
     case OP.REG_SEND:
-      arity(4);
-      return { op: 'REG_SEND', from: pid(op, e[1], 'from'), to: name(op, e[3], 'to'), message: needPayload() };
+      arityIs(e, op, 4);
+      return { op: 'REG_SEND', from: pid(op, e[1], 'from'), to: name(op, e[3], 'to'), message: need(op, payload) };
     case OP.REG_SEND_TT:
-      arity(5);
+      arityIs(e, op, 5);
       return {
         op: 'REG_SEND',
         from: pid(op, e[1], 'from'),
         to: name(op, e[3], 'to'),
-        message: needPayload(),
+        message: need(op, payload),
         token: e[4]!,
       };
     case OP.GROUP_LEADER:
-      arity(3);
+      arityIs(e, op, 3);
       return { op: 'GROUP_LEADER', from: pid(op, e[1], 'from'), to: pid(op, e[2], 'to') };
     case OP.MONITOR_P:
     case OP.DEMONITOR_P:
-      arity(4);
+      arityIs(e, op, 4);
       return {
         op: op === OP.MONITOR_P ? 'MONITOR_P' : 'DEMONITOR_P',
         from: pid(op, e[1], 'from'),
@@ -353,7 +355,7 @@ export function fromWire(control: Term, payload: Term | undefined): ControlMessa
         ref: ref(op, e[3], 'ref'),
       };
     case OP.MONITOR_P_EXIT:
-      arity(5);
+      arityIs(e, op, 5);
       return {
         op: 'MONITOR_P_EXIT',
         from: pidOrName(op, e[1], 'from'),
@@ -362,17 +364,17 @@ export function fromWire(control: Term, payload: Term | undefined): ControlMessa
         reason: e[4]!,
       };
     case OP.PAYLOAD_MONITOR_P_EXIT:
-      arity(4);
+      arityIs(e, op, 4);
       return {
         op: 'MONITOR_P_EXIT',
         from: pidOrName(op, e[1], 'from'),
         to: pid(op, e[2], 'to'),
         ref: ref(op, e[3], 'ref'),
-        reason: needPayload(),
+        reason: need(op, payload),
       };
     case OP.SPAWN_REQUEST:
     case OP.SPAWN_REQUEST_TT: {
-      arity(op === OP.SPAWN_REQUEST ? 6 : 7);
+      arityIs(e, op, op === OP.SPAWN_REQUEST ? 6 : 7);
       const mfa = e[4];
       if (!(mfa instanceof Tuple) || mfa.length !== 3) bad(op, 'the MFA is not a 3-tuple');
       const [m, f, a] = mfa.elements;
@@ -386,13 +388,13 @@ export function fromWire(control: Term, payload: Term | undefined): ControlMessa
         function: name(op, f, 'the function'),
         arity: a,
         options: list(op, e[5], 'the option list'),
-        args: list(op, needPayload(), 'the argument list'),
+        args: list(op, need(op, payload), 'the argument list'),
       };
       return op === OP.SPAWN_REQUEST ? msg : { ...msg, token: e[6]! };
     }
     case OP.SPAWN_REPLY:
     case OP.SPAWN_REPLY_TT: {
-      arity(op === OP.SPAWN_REPLY ? 5 : 6);
+      arityIs(e, op, op === OP.SPAWN_REPLY ? 5 : 6);
       const flags = e[3];
       if (typeof flags !== 'number') bad(op, 'the flags are not an integer');
       const result = e[4];
@@ -407,20 +409,20 @@ export function fromWire(control: Term, payload: Term | undefined): ControlMessa
       return op === OP.SPAWN_REPLY ? msg : { ...msg, token: e[5]! };
     }
     case OP.ALIAS_SEND:
-      arity(3);
-      return { op: 'ALIAS_SEND', from: pid(op, e[1], 'from'), alias: ref(op, e[2], 'the alias'), message: needPayload() };
+      arityIs(e, op, 3);
+      return { op: 'ALIAS_SEND', from: pid(op, e[1], 'from'), alias: ref(op, e[2], 'the alias'), message: need(op, payload) };
     case OP.ALIAS_SEND_TT:
-      arity(4);
+      arityIs(e, op, 4);
       return {
         op: 'ALIAS_SEND',
         from: pid(op, e[1], 'from'),
         alias: ref(op, e[2], 'the alias'),
-        message: needPayload(),
+        message: need(op, payload),
         token: e[3]!,
       };
     case OP.UNLINK_ID:
     case OP.UNLINK_ID_ACK:
-      arity(4);
+      arityIs(e, op, 4);
       return {
         op: op === OP.UNLINK_ID ? 'UNLINK_ID' : 'UNLINK_ID_ACK',
         id: unlinkId(op, e[1]),
