@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { EpmdNameTakenError, lookup, names, register } from '../../../src/epmd/index.ts';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import {
   ErlangPeer,
   type ErlangRelease,
@@ -155,6 +156,22 @@ describe("epmd/client: against each release's real epmd and erl", { skip }, () =
           `epmd: up and running on port ${epmd.port} with data:\n${listed.text}`,
         );
         assert.ok(listed.names.some((n) => n.name === peer.alive && n.port === peerPort));
+      });
+
+      it('epmd/client: `beamlink names` prints exactly what `epmd -names` prints', async () => {
+        const reg = await register({ name: uniqueName('cli'), port: 4996, epmdPort: epmd.port });
+        try {
+          const ours = spawnSync(
+            process.execPath,
+            ['--import', 'tsx', 'src/cli/main.ts', 'names', '--port', String(epmd.port)],
+            { cwd: fileURLToPath(new URL('../../..', import.meta.url)), encoding: 'utf8' },
+          );
+          assert.equal(ours.status, 0, ours.stderr);
+          assert.equal(ours.stdout, epmd.names());
+          assert.match(ours.stdout, new RegExp(`name ${reg.name} at port 4996\n`));
+        } finally {
+          await reg.close();
+        }
       });
 
       it('epmd/client: a name erl holds is refused with EpmdNameTakenError', async () => {
