@@ -52,7 +52,7 @@ import type { Process } from '../process/process.ts';
 import type { Runtime } from '../process/runtime.ts';
 import { Atom, ImproperList, Pid, Ref, Tuple, atom, type Term } from '../term/types.ts';
 import { PgNotLocalError, PgScopeError } from './errors.ts';
-import { GroupTable } from './table.ts';
+import { GroupTable, removeEach } from './table.ts';
 import { termKey } from './term-key.ts';
 
 /** What a scope needs from its node: a runtime and node events. `BeamNode` fits. */
@@ -477,12 +477,9 @@ export class PgScope {
       }
       // The peer's list for this group changed: apply the difference.
       const gone = [...before.pids];
-      const added: Pid[] = [];
-      for (const p of pids) {
-        const i = gone.findIndex((q) => q.key === p.key);
-        if (i === -1) added.push(p);
-        else gone.splice(i, 1);
-      }
+      const kept = removeEach(gone, pids);
+      const added = [...pids];
+      removeEach(added, kept);
       if (gone.length > 0) {
         this.table.remove(key, gone, false);
         this.notify(LEAVE, group, key, gone);
@@ -519,11 +516,7 @@ export class PgScope {
       const key = termKey(group);
       const known = entry.groups.get(key);
       if (known === undefined) continue;
-      const left: Pid[] = [];
-      for (const p of pids) {
-        const i = known.pids.findIndex((q) => q.key === p.key);
-        if (i !== -1) left.push(...known.pids.splice(i, 1));
-      }
+      const left = removeEach(known.pids, pids);
       if (known.pids.length === 0) entry.groups.delete(key);
       this.removeRemote(group, key, left);
     }

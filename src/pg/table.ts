@@ -22,16 +22,33 @@ export interface GroupRow {
 
 const EMPTY: readonly Pid[] = Object.freeze([]);
 
-/** Removes one occurrence of each pid of `pids` from `list`; returns those removed. */
+/**
+ * Removes one occurrence of each pid of `pids` from `list` (Erlang's `List -- Pids`), in
+ * place, in O(list + pids); returns the pids removed.
+ */
 export function removeEach(list: Pid[], pids: readonly Pid[]): Pid[] {
-  const removed: Pid[] = [];
-  for (const p of pids) {
+  if (pids.length === 1) {
+    const p = pids[0]!;
     const i = list.findIndex((q) => samePid(q, p));
-    if (i !== -1) {
-      list.splice(i, 1);
-      removed.push(p);
+    if (i === -1) return [];
+    list.splice(i, 1);
+    return [p];
+  }
+  const counts = new Map<string, number>();
+  for (const p of pids) counts.set(p.key, (counts.get(p.key) ?? 0) + 1);
+  const removed: Pid[] = [];
+  let w = 0;
+  for (let r = 0; r < list.length; r++) {
+    const q = list[r]!;
+    const c = counts.get(q.key);
+    if (c !== undefined && c > 0) {
+      counts.set(q.key, c - 1);
+      removed.push(q);
+    } else {
+      list[w++] = q;
     }
   }
+  list.length = w;
   return removed;
 }
 

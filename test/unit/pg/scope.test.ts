@@ -228,4 +228,38 @@ describe('pg/scope: one scope per node over a memory network', () => {
     const disc = got.find((m) => (m as Tuple).elements[0] === atom('discover')) as Tuple;
     assert.equal(disc.elements.length, 2);
   });
+  it('pg/scope: a repeated sync from a known peer replaces its members and notifies the difference', async () => {
+    const { a, b, pa } = await twoScopes();
+    const w = collector(a);
+    pa.monitorScope(w.pid);
+    const [x, y, z] = [idle(b), idle(b), idle(b)];
+    let fake: Pid | undefined;
+    b.runtime.spawn(async (self) => {
+      fake = self.pid;
+      const sync = (groups: Term[]): void =>
+        self.send(['pg', 'a@mem'], tuple(atom('$gen_cast'), tuple(atom('sync'), self.pid, groups)));
+      sync([tuple('g', [x, y, y]), tuple('h', [z])]);
+      await self.receive((m) => m === 'next');
+      sync([tuple('g', [y, z])]);
+      await self.receive((m) => m === 'stop');
+    });
+    await until(
+      () => pa.getMembers('g').length === 3 && pa.getMembers('h').length === 1,
+      'first sync',
+    );
+    w.inbox.length = 0;
+    b.runtime.send(fake!, 'next');
+    await until(
+      () => pa.getMembers('h').length === 0 && pa.getMembers('g').length === 2,
+      'second sync',
+    );
+    assert.deepEqual(keys(pa.getMembers('g')), keys([y, z]));
+    const notes = w.inbox.map((m) => {
+      const [, act, g, ps] = (m as Tuple).elements;
+      return `${(act as Atom).name} ${g as string} ${keys(ps as Pid[]).length}`;
+    });
+    assert.deepEqual(notes.sort(), ['join g 1', 'leave g 2', 'leave h 1']);
+    b.runtime.send(fake!, 'stop'); // the fake peer's exit removes what it brought
+    await until(() => pa.getMembers('g').length === 0, 'peer gone');
+  });
 });

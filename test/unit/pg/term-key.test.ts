@@ -58,3 +58,24 @@ test('pg/term-key: two terms share a key exactly when they are =:=', () => {
     }
   }
 });
+
+test("pg/table: removeEach is Erlang's List -- Pids (one occurrence each, order kept)", async () => {
+  const { removeEach } = await import('../../../src/pg/table.ts');
+  const p = (n: number): Pid => new Pid(atom('a@h'), n, 0, 1);
+  const list = [p(1), p(2), p(1), p(3), p(2)];
+  const removed = removeEach(list, [p(2), p(1), p(9), p(2), p(2)]);
+  assert.deepEqual(
+    list.map((x) => x.id),
+    [1, 3],
+  );
+  assert.deepEqual(removed.map((x) => x.id).sort(), [1, 2, 2]);
+  const one = [p(1), p(2)];
+  assert.deepEqual(
+    removeEach(one, [p(2)]).map((x) => x.id),
+    [2],
+  );
+  assert.deepEqual(
+    one.map((x) => x.id),
+    [1],
+  );
+});
