@@ -3,7 +3,7 @@
 //   beam→beamlink      the same call from erl to a beamlink node
 //   beamlink→beamlink  node.rpc.call between two beamlink nodes in this process (TCP)
 //   beamlink→beam      node.rpc.call from beamlink to erl
-// Each: N sequential calls after a warm-up; p50, p99 (µs), calls/s, and the CPU time this
+// Then K = 64 callers at once (throughput). Each latency row: N sequential calls after a warm-up; p50, p99 (µs), calls/s, and the CPU time this
 // JS process spent per call (meaningful even when the machine is loaded).
 // Run: node --import tsx bench/rpc/call.bench.ts [--quick]
 // BENCH_ERL="chroot /var/tmp/beamlink-otp27 erl" is not supported here: it uses the
@@ -78,6 +78,38 @@ async function beamLoop(erl: ErlangPeer, to: string): Promise<Stats> {
   return { p50: p50!, p99: p99!, perSec: perSec! };
 }
 
+const K = 64;
+
+/** K callers in flight at once: calls/s. */
+async function tsParallel(from: RpcBeamNode, to: string): Promise<number> {
+  const per = Math.ceil(N / K);
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: K }, async () => {
+      for (let i = 0; i < per; i++) await from.rpc.call(to, 'erlang', 'node', []);
+    }),
+  );
+  return ((per * K) / (performance.now() - t0)) * 1000;
+}
+
+async function beamParallel(erl: ErlangPeer, to: string): Promise<number> {
+  loops += 1;
+  const per = Math.ceil(N / K);
+  const src =
+    `BenchTo = '${to}', BenchSelf = self(), BenchT0 = erlang:monotonic_time(), ` +
+    `[spawn(fun() -> [rpc:call(BenchTo, erlang, node, []) || _ <- lists:seq(1, ${per})], BenchSelf ! bench_done end) || _ <- lists:seq(1, ${K})], ` +
+    `[receive bench_done -> ok end || _ <- lists:seq(1, ${K})], ` +
+    `${per * K} / (erlang:convert_time_unit(erlang:monotonic_time() - BenchT0, native, microsecond) / 1000000).`;
+  const out = await erl.eval(src.replace(/Bench(\w+)/g, `Bench$1_${loops}`), 600_000);
+  return Number(out);
+}
+
+function pline(name: string, perSec: number): void {
+  console.log(
+    `${name.padEnd(20)} ${(perSec / 1000).toFixed(1).padStart(6)} k calls/s (${K} callers)`,
+  );
+}
+
 async function main(): Promise<void> {
   const release = erlangReleases()[0];
   const epmd = await EpmdDaemon.start({ port: 0 });
@@ -99,6 +131,10 @@ async function main(): Promise<void> {
     line('beam→beamlink', { ...bt, cpuUs: (c.user + c.system) / (N + WARM) });
     line('beamlink→beamlink', await tsLoop(a, b.name));
     line('beamlink→beam', await tsLoop(a, erlB.node));
+    pline('beam→beam', await beamParallel(erlA, erlB.node));
+    pline('beam→beamlink', await beamParallel(erlA, b.name));
+    pline('beamlink→beamlink', await tsParallel(a, b.name));
+    pline('beamlink→beam', await tsParallel(a, erlB.node));
   } finally {
     await Promise.all([a.stop(), b.stop(), erlA.stop(), erlB.stop()]);
     await epmd.stop();
