@@ -1,22 +1,99 @@
 // DynamicSupervisor against real Elixir (both releases when elixir is installed):
 // - Elixir's DynamicSupervisor module calling a beamlink DynamicSupervisor by {Name, Node};
-// - beamlink's DynamicSupervisor client calling an Elixir DynamicSupervisor.
+// - beamlink's DynamicSupervisor client calling an Elixir DynamicSupervisor;
+// - the shared DynamicSupervisor contract against Elixir's (by pid and by {Name, Node}).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { startNode, type BeamNode } from '../../../src/kernel/start-node.ts';
 import { DynamicSupervisor } from '../../../src/otp/dynamic-supervisor.ts';
 import { memoryLogger, type Process } from '../../../src/process/index.ts';
+import { decode } from '../../../src/term/decode.ts';
 import { atom, Pid, Tuple, tuple } from '../../../src/term/types.ts';
+import {
+  dynamicSupervisorContract,
+  elixirWorker,
+  type DynamicSupervisorTarget,
+} from '../../contract/dynamic-supervisor.contract.ts';
 import {
   EpmdProcess,
   ErlangPeer,
   erlangReleases,
   interopSkipReason,
   uniqueName,
+  type ErlangRelease,
 } from '../../support/erlang-peer.ts';
 
 const skip = interopSkipReason();
 const COOKIE = 'dynsup_cookie';
+const SUP_ERL = readFileSync(new URL('../../contract/erl/contract_sup.erl', import.meta.url));
+
+function elixirTarget(
+  release: ErlangRelease,
+  byName: boolean,
+): () => Promise<DynamicSupervisorTarget> {
+  return async () => {
+    const epmd = await EpmdProcess.start();
+    const ex = await ErlangPeer.start({
+      release,
+      elixir: true,
+      epmdPort: epmd.port,
+      sname: uniqueName('dcex'),
+      cookie: COOKIE,
+    });
+    await ex.eval(
+      `SDir = "/tmp/beamlink_dsup_" ++ os:getpid(), file:make_dir(SDir), ` +
+        `SFile = SDir ++ "/contract_sup.erl", ` +
+        `ok = file:write_file(SFile, base64:decode(<<"${SUP_ERL.toString('base64')}">>)), ` +
+        `{ok, SMod, SBin} = compile:file(SFile, [binary, report]), ` +
+        `file:delete(SFile), file:del_dir(SDir), {module, _} = code:load_binary(SMod, SFile, SBin).`,
+    );
+    const node = await startNode({
+      sname: uniqueName('dcts'),
+      cookie: COOKIE,
+      epmdPort: epmd.port,
+      logger: memoryLogger(),
+    });
+    return {
+      label: `Elixir DynamicSupervisor by ${byName ? 'name' : 'pid'}`,
+      client: node.runtime,
+      worker: elixirWorker,
+      async start(name) {
+        await ex.evalElixir(
+          `{:ok, ds} = DynamicSupervisor.start_link(name: :${name}, strategy: :one_for_one, ` +
+            `max_children: 3, max_restarts: 3, max_seconds: 5); Process.unlink(ds)`,
+        );
+        const pid = decode((await ex.evalFull(`whereis(${name}).`)).bytes) as Pid;
+        assert.ok(pid instanceof Pid);
+        return { dest: byName ? ([name, ex.node] as const) : pid, pid };
+      },
+      async close() {
+        await node.stop();
+        await ex.stop();
+        await epmd.stop();
+      },
+    };
+  };
+}
+
+describe(
+  'interop/otp dynamic supervisor contract: beamlink client, Elixir DynamicSupervisor',
+  { skip },
+  () => {
+    for (const release of skip ? [] : erlangReleases()) {
+      describe(
+        `${release.label}, by {Name, Node}`,
+        { skip: !release.elixir && 'elixir not installed' },
+        () => dynamicSupervisorContract(elixirTarget(release, true)),
+      );
+      describe(
+        `${release.label}, by pid`,
+        { skip: !release.elixir && 'elixir not installed' },
+        () => dynamicSupervisorContract(elixirTarget(release, false)),
+      );
+    }
+  },
+);
 
 const idle = (s: Process) =>
   s.spawnLink(async (self) => {
