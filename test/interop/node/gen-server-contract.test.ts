@@ -192,11 +192,8 @@ describe('kernel/gen-server contract: erl client, beamlink GenServer', { skip },
         );
       });
 
-      // OTP 26+ sys:get_state/1 expects the reply {ok, State} (OTP 25 a bare State): a
-      // case_clause on OTP 27 until otp/gen-server.ts answers per caller release.
-      const sysTodo =
-        release.otp >= 26 ? 'OTP 26+ sys expects {ok, State} from get_state (otp layer)' : false;
-      it('sys:get_state, suspend and resume work from erl', { todo: sysTodo }, async () => {
+      // OTP 26+ sys:get_state/1 expects the reply {ok, State}, OTP 25 a bare State.
+      it('sys:get_state, suspend and resume work from erl', async () => {
         const name = await start();
         await s.erl.eval(`gen_server:cast(${dest(name)}, {add, 41}).`);
         assert.equal(await s.erl.eval(`sys:get_state(${dest(name)}).`), '41');
