@@ -479,6 +479,7 @@ function writeImproper(w: Writer, v: ImproperList, d: number): void {
 }
 
 function writeBits(w: Writer, v: BitBinary): void {
+  if (v.bits === 8) return writeBinary(w, v.bytes); // whole bytes: a binary, as BEAM has it
   const n = v.bytes.length;
   const mask = (0xff << (8 - v.bits)) & 0xff;
   w.u8(Tag.BIT_BINARY_EXT)

@@ -80,6 +80,7 @@ describe('term/encode: pinned bytes', () => {
     assert.deepEqual(bytes('é'), [131, 109, 0, 0, 0, 2, 195, 169]);
     assert.deepEqual(bytes(Uint8Array.of(1, 2)), [131, 109, 0, 0, 0, 2, 1, 2]);
     assert.deepEqual(bytes(new BitBinary(Uint8Array.of(0xff), 3)), [131, 77, 0, 0, 0, 1, 3, 0xe0]);
+    assert.deepEqual(bytes(new BitBinary(Uint8Array.of(7), 8)), [131, 109, 0, 0, 0, 1, 7]);
   });
 
   it('STRING_EXT up to 65535 elements, LIST_EXT past it (as term_to_binary)', () => {
