@@ -31,7 +31,10 @@ function bytesOf(v: Term): Uint8Array {
   return typeof v === 'string' ? Buffer.from(v, 'utf8') : (v as Uint8Array);
 }
 
-function sameBits(a: Term, b: Term): boolean {
+function sameBits(x: Term, y: Term): boolean {
+  // A bitstring of whole bytes is a binary.
+  const a = x instanceof BitBinary && x.bits === 8 ? x.bytes : x;
+  const b = y instanceof BitBinary && y.bits === 8 ? y.bytes : y;
   if (typeof a === 'string' && typeof b === 'string') return a === b;
   const ba = a instanceof BitBinary;
   const bb = b instanceof BitBinary;
