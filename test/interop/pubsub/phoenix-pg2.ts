@@ -1,8 +1,10 @@
 // Phoenix.PubSub 2.x's PG2 path written inline for an Elixir peer (Phoenix itself cannot be
 // installed here): Phoenix.PubSub.dispatch/3 (the default dispatcher), subscribe via a
 // duplicate-key Registry named after the PubSub, broadcast and direct_broadcast as
-// Phoenix.PubSub.PG2 does them, and one PG2Worker registered as MyApp.PubSub.Adapter that
-// joins that group in :pg scope Phoenix.PubSub and dispatches {:forward_to_local, ...}.
+// Phoenix.PubSub.PG2 does them (the group picked by phash2(self()) among the pool), and one
+// PG2Worker per pool group — MyApp.PubSub.Adapter, :"#{adapter}_2", … — registered under
+// the group name, joined to it in :pg scope Phoenix.PubSub, dispatching
+// {:forward_to_local, topic, message, dispatcher} to the Registry.
 export const PHOENIX_PG2 = `
 defmodule Phoenix.PubSub do
   def dispatch(entries, :none, message) do
@@ -18,7 +20,7 @@ defmodule Phoenix.PubSub do
     :ok
   end
   def broadcast(pubsub, topic, message, dispatcher \\\\ __MODULE__) do
-    group = Module.concat(pubsub, "Adapter")
+    group = group(Module.concat(pubsub, "Adapter"))
     for pid <- :pg.get_members(Phoenix.PubSub, group), node(pid) != node() do
       send(pid, {:forward_to_local, topic, message, dispatcher})
     end
@@ -26,10 +28,14 @@ defmodule Phoenix.PubSub do
     :ok
   end
   def direct_broadcast(node_name, pubsub, topic, message, dispatcher \\\\ __MODULE__) do
-    send({Module.concat(pubsub, "Adapter"), node_name}, {:forward_to_local, topic, message, dispatcher})
+    send({group(Module.concat(pubsub, "Adapter")), node_name}, {:forward_to_local, topic, message, dispatcher})
     :ok
   end
-  def start(name) do
+  defp group(adapter_name) do
+    groups = :persistent_term.get(adapter_name)
+    elem(groups, :erlang.phash2(self(), tuple_size(groups)))
+  end
+  def start(name, pool_size \\\\ 1) do
     parent = self()
     spawn(fn ->
       {:ok, _} = Registry.start_link(keys: :duplicate, name: name)
@@ -37,20 +43,28 @@ defmodule Phoenix.PubSub do
         {:ok, _} -> :ok
         {:error, {:already_started, _}} -> :ok
       end
-      group = Module.concat(name, "Adapter")
-      spawn_link(fn ->
-        Process.register(self(), group)
-        :ok = :pg.join(Phoenix.PubSub, group, self())
-        send(parent, :ready)
-        worker_loop(name)
-      end)
+      adapter_name = Module.concat(name, "Adapter")
+      [_ | rest] = for number <- 1..pool_size, do: :"#{adapter_name}_#{number}"
+      groups = [adapter_name | rest]
+      :persistent_term.put(adapter_name, List.to_tuple(groups))
+      for group <- groups do
+        spawn_link(fn ->
+          Process.register(self(), group)
+          :ok = :pg.join(Phoenix.PubSub, group, self())
+          send(parent, {:ready, group})
+          worker_loop(name)
+        end)
+      end
       Process.sleep(:infinity)
     end)
-    receive do
-      :ready -> :ok
-    after
-      10_000 -> :timeout
+    for _ <- 1..pool_size do
+      receive do
+        {:ready, _} -> :ok
+      after
+        10_000 -> raise "a worker did not start"
+      end
     end
+    :ok
   end
   defp worker_loop(name) do
     receive do

@@ -172,6 +172,56 @@ describe('pubsub/pg-adapter: against Phoenix.PubSub-shaped Elixir', { skip }, ()
         assert.equal(ps.inspect().name, 'Elixir.MyApp.PubSub');
       });
 
+      it('pubsub/pg-adapter: pool_size 3 on both sides: shard names match and every shard carries', async () => {
+        assert.equal(await ex.evalElixir('Phoenix.PubSub.start(MyApp.Pooled, 3)'), 'ok');
+        const pooled = await PubSub.start(node, { name: 'MyApp.Pooled', poolSize: 3 });
+        const scope = scopeOf(node.runtime, PHOENIX_PUBSUB_SCOPE)!;
+        const shards = [
+          'Elixir.MyApp.Pooled.Adapter',
+          'Elixir.MyApp.Pooled.Adapter_2',
+          'Elixir.MyApp.Pooled.Adapter_3',
+        ];
+        await until(
+          () => shards.every((g) => scope.getMembers(atom(g)).length === 2),
+          'both nodes in every shard',
+        );
+        await until(
+          async () =>
+            (await ex.evalElixir(
+              'Enum.map([MyApp.Pooled.Adapter, :"Elixir.MyApp.Pooled.Adapter_2", :"Elixir.MyApp.Pooled.Adapter_3"], &length(:pg.get_members(Phoenix.PubSub, &1)))',
+            )) === '[2,2,2]',
+          'Elixir sees both nodes in every shard (its own names for them)',
+        );
+        const inbox: Term[] = [];
+        node.spawn((self: Process) => {
+          pooled.subscribe(self, 'pool');
+          self.handle((m) => {
+            inbox.push(m);
+          });
+        });
+        // 12 Elixir senders: phash2 of their pids spreads them over the shards.
+        await ex.evalElixir(
+          'for i <- 1..12, do: spawn(fn -> Phoenix.PubSub.broadcast(MyApp.Pooled, "pool", i) end)',
+        );
+        await until(() => inbox.length === 12, 'every Elixir sender reached beamlink');
+        assert.deepEqual(
+          [...inbox].sort((x, y) => (x as number) - (y as number)),
+          Array.from({ length: 12 }, (_, i) => i + 1),
+        );
+        await ex.evalElixir(
+          'spawn(fn -> Phoenix.PubSub.subscribe(MyApp.Pooled, "pool"); :beamlink_peer.emit(:poolsub); ' +
+            'loop = fn l -> receive do m -> :beamlink_peer.emit({:expool, m}); l.(l) end end; loop.(loop) end)',
+        );
+        await ex.waitEvent((e) => e.text === 'poolsub');
+        for (let i = 0; i < 12; i++) {
+          node.spawn((self: Process) => {
+            pooled.broadcastFrom(self, 'pool', `ts-${i}`);
+          });
+        }
+        await until(() => events('expool').length === 12, 'every beamlink sender reached Elixir');
+        pooled.stop();
+      });
+
       it('pubsub/pg-adapter: the Elixir pg scope and worker survived (same pid, no crash)', async () => {
         assert.equal(await ex.evalElixir('inspect(Process.whereis(Phoenix.PubSub))'), beamScope);
         assert.equal(await ex.evalElixir('is_pid(Process.whereis(MyApp.PubSub.Adapter))'), 'true');
