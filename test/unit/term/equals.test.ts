@@ -36,6 +36,10 @@ describe('term/equals: Erlang =:=', () => {
     );
   });
 
+  it('a whole-byte BitBinary is the binary it holds', () => {
+    assert.equal(equals(new BitBinary(Uint8Array.of(97), 8), 'a'), true);
+  });
+
   it('maps compare by content: object and Map alike', () => {
     assert.equal(equals({ a: 1, b: 2 }, { b: 2, a: 1 }), true);
     assert.equal(equals({ a: 1 }, new Map([[atom('a'), 1]])), true);
