@@ -38,7 +38,6 @@ import { tcpTransport } from '../dist/transport.ts';
 import { lookup } from '../epmd/client.ts';
 import { Atom, atom, type Term } from '../term/types.ts';
 import { channels } from './diagnostics.ts';
-import { handshakeSafe } from './handshake-transport.ts';
 import { NodeEvents, type NodeDownReason, type NodeType } from './events.ts';
 import { isAllowed, nameMismatch, splitNodeName, type NameType } from './names.ts';
 
@@ -325,7 +324,7 @@ export class Connections {
         throw new Error('cancelled');
       }
       this.track(socket);
-      return initiate(handshakeSafe(tcpTransport(socket)), {
+      return initiate(tcpTransport(socket), {
         localName: this.config.name,
         localCreation: this.config.creation,
         cookie: this.config.cookie,
@@ -405,7 +404,7 @@ export class Connections {
       direction: 'incoming',
       cancel: () => socket.destroy(),
     };
-    accept(handshakeSafe(tcpTransport(socket)), {
+    accept(tcpTransport(socket), {
       localName: this.config.name,
       localCreation: this.config.creation,
       cookie: this.config.cookie,
