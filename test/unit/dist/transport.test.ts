@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect, createServer, type Socket } from 'node:net';
+import { test } from 'node:test';
+import { tcpTransport } from '../../../src/dist/transport.ts';
+
+async function socketPair(): Promise<[Socket, Socket, () => void]> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  const accepted = once(server, 'connection') as Promise<[Socket]>;
+  const a = connect({ port, host: '127.0.0.1' });
+  await once(a, 'connect');
+  const [b] = await accepted;
+  return [a, b, () => server.close()];
+}
+
+test('dist/transport: tcp write, writev with a written callback, data and close both ways', async () => {
+  const [sa, sb, stop] = await socketPair();
+  const a = tcpTransport(sa);
+  const b = tcpTransport(sb);
+  const got: Buffer[] = [];
+  let total = 0;
+  const all = new Promise<void>((resolve) =>
+    b.onData((c) => {
+      got.push(c);
+      total += c.length;
+      if (total === 9) resolve();
+    }),
+  );
+  a.write(Buffer.from('abc'));
+  let written = false;
+  a.writev!([Buffer.from('de'), Buffer.from('f'), Buffer.from('ghi')], () => (written = true));
+  await all;
+  assert.equal(Buffer.concat(got).toString(), 'abcdefghi');
+  assert.ok(written);
+  assert.match(a.description, /^tcp 127\.0\.0\.1:\d+$/);
+  const closedB = new Promise<Error | undefined>((resolve) => b.onClose((e) => resolve(e)));
+  a.close();
+  assert.ok(a.closed);
+  assert.equal(a.write(Buffer.from('x')), false);
+  assert.equal(await closedB, undefined);
+  assert.ok(b.closed);
+  // A handler set after the close still hears about it.
+  const late = await new Promise<boolean>((resolve) => a.onClose(() => resolve(true)));
+  assert.ok(late);
+  stop();
+});
