@@ -158,8 +158,6 @@ export class EpmdDaemon extends EventEmitter<{
   unregister: [RegisteredNode];
   stop: [];
 }> {
-  /** The port it listens on (known once started). */
-  port = 0;
   /** The addresses it listens on. */
   readonly addresses: string[] = [];
   /** Resolves once the daemon has stopped (by `stop()` or a KILL request). */
@@ -184,6 +182,7 @@ export class EpmdDaemon extends EventEmitter<{
   /** Creation counters of names no longer registered, oldest first. */
   readonly #remembered = new Map<string, { counter: number; port: number }>();
   readonly #counters = new Map<string, number>();
+  #port = 0;
   #nextId = 1;
   #state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   #resolveStopped!: () => void;
@@ -262,7 +261,12 @@ export class EpmdDaemon extends EventEmitter<{
       await this.stop();
       throw e;
     }
-    this.port = port;
+    this.#port = port;
+  }
+
+  /** The port it listens on (known once started; the real one when started with port 0). */
+  get port(): number {
+    return this.#port;
   }
 
   /**
