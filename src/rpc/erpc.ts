@@ -14,7 +14,13 @@ import { formatTerm } from '../process/format.ts';
 import { Atom, Ref, Tuple, type Term } from '../term/types.ts';
 import type { ErpcClient, RawResult } from './client.ts';
 import { ErpcError } from './errors.ts';
-import { execute, type ModuleRegistry, type Outcome, type RpcHost } from './modules.ts';
+import {
+  execute,
+  termProblem,
+  type ModuleRegistry,
+  type Outcome,
+  type RpcHost,
+} from './modules.ts';
 
 /**
  * A settled erpc call: the value, or the error erpc raises.
@@ -159,6 +165,11 @@ export class Erpc {
     if (!Array.isArray(args) || !(typeof timeoutMs === 'number' && timeoutMs >= 0)) {
       return fail('error', new Tuple([ERPC, BADARG]), n.name, what);
     }
+    const problem = termProblem(args);
+    if (problem !== null) {
+      // erpc:call's badarg, naming what cannot be encoded (it would be dropped on the wire)
+      return fail('error', new Tuple([ERPC, BADARG]), n.name, `${what} (args${problem})`);
+    }
     const rt = this.host.runtime;
     const res = rt.makeRef();
     const m = toAtom(module);
@@ -172,7 +183,8 @@ export class Erpc {
 
   /**
    * `erpc:cast/4`: runs `module:fn(...args)` on `node` and does not wait; errors are
-   * logged there.
+   * logged there. Throws {@link ErpcError} `{erpc, badarg}` at once when `args` holds
+   * something that is not a term.
    *
    * @example
    * ```ts
@@ -186,6 +198,12 @@ export class Erpc {
     args: readonly Term[] = [],
   ): void {
     const n = toAtom(node);
+    const problem = Array.isArray(args) ? termProblem(args) : '';
+    if (problem !== null) {
+      // erpc:cast raises {erpc, badarg} for arguments it cannot send
+      const f = fail('error', new Tuple([ERPC, BADARG]), n.name, `cast (args${problem})`);
+      if (!f.ok) throw f.error;
+    }
     const rt = this.host.runtime;
     if (n === rt.node) {
       rt.spawn(async (self) => {

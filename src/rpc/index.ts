@@ -30,6 +30,7 @@ export {
   ModuleRegistry,
   execute,
   outcomeOf,
+  termProblem,
   type CallContext,
   type CallRequest,
   type ModuleDefinition,

@@ -381,6 +381,20 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
 
 const MAX_CHECK_DEPTH = 10_000;
 
+/**
+ * Where in `value` something sits that cannot travel as a term (`undefined`, a `Date`, a
+ * function, `NaN`…), as `path: what`; `null` when all of it can.
+ *
+ * @example
+ * ```ts
+ * termProblem([1, { at: new Date() }]); // '[1].at: Date'
+ * termProblem(tuple(atom('ok'), 1));     // null
+ * ```
+ */
+export function termProblem(value: unknown): string | null {
+  return nonTermPath(value, '', 0);
+}
+
 /** Where in `v` a value that cannot be encoded sits (`''` for the root), or null. */
 function nonTermPath(v: unknown, path: string, depth: number): string | null {
   if (depth > MAX_CHECK_DEPTH) return null;

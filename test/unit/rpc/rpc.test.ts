@@ -167,6 +167,20 @@ describe('rpc: between runtimes in memory', () => {
     });
   });
 
+  it('rpc/erpc: arguments that are not terms are refused at once with badarg', async () => {
+    await assert.rejects(
+      a.erpc.call('b@mem', 'my_mod', 'echo', [[1, undefined as never]]),
+      (e: unknown) => {
+        assert.ok(e instanceof ErpcError);
+        assert.equal(text(e.reason), '{erpc,badarg}');
+        assert.match(e.message, /args\[0\]\[1\]: undefined/);
+        return true;
+      },
+    );
+    await assert.rejects(a.call('b@mem', 'my_mod', 'echo', [new Date() as never]), ErpcError);
+    assert.throws(() => a.cast('b@mem', 'my_mod', 'echo', [() => 1] as never), ErpcError);
+  });
+
   it('rpc/erpc: an unknown node gives {badrpc, nodedown}', async () => {
     const r = await a.call('nobody@mem', 'erlang', 'node', []);
     assert.ok(isBadRpc(r));
