@@ -14,8 +14,9 @@
  * into fragments (when FRAGMENTS is negotiated) and written one fragment per job per turn,
  * so ticks and other senders interleave with it. Per-sender order is kept: while a
  * sender's fragmented message is in flight, that sender's later messages wait behind it.
- * SequenceIds come from a per-connection counter, unique among messages in flight (BEAM
- * uses the sender's pid; the receiver only keys on it).
+ * The SequenceId identifies the sending process, as in BEAM (which uses the pid's raw
+ * word): each sender gets one from a per-connection counter while it has fragmented
+ * messages in flight, and its fragmented messages go out one after the other under it.
  *
  * **Backpressure (like `+zdbbl`).** `send()` returns `false` once `highWaterMark` bytes
  * are queued (our batch + fragments in flight + the socket's buffer): the message is
@@ -112,6 +113,8 @@ interface Outgoing {
 
 /** A sender's messages waiting behind its fragmented message. */
 interface SenderQueue {
+  /** The sender's SequenceId while it has fragmented messages in flight. */
+  readonly sequenceId: bigint;
   current: Outgoing;
   /** Later frames (whole, with their length) or fragmented messages, in order. */
   readonly waiting: (Buffer | Outgoing)[];
@@ -280,9 +283,12 @@ export class Connection extends EventEmitter {
       const sender = large || this.senders.size > 0 ? senderKey(message) : '';
       const queue = this.senders.size > 0 ? this.senders.get(sender) : undefined;
       if (large) {
-        const job = this.takeLarge(start);
-        if (queue) queue.waiting.push(job);
-        else this.senders.set(sender, { current: job, waiting: [] });
+        if (queue) {
+          queue.waiting.push(this.takeLarge(start, queue.sequenceId));
+        } else {
+          const sequenceId = this.nextSequence++;
+          this.senders.set(sender, { sequenceId, current: this.takeLarge(start, sequenceId), waiting: [] });
+        }
       } else {
         b.setU32(start, length);
         if (queue) {
@@ -313,7 +319,7 @@ export class Connection extends EventEmitter {
   }
 
   /** Moves the message encoded at `start` of the batch into a fragmented job. */
-  private takeLarge(start: number): Outgoing {
+  private takeLarge(start: number, sequenceId: bigint): Outgoing {
     const b = this.batch;
     // Hand the big encoding over without copying it; the batch gets a fresh buffer.
     const data = b.buf.subarray(start + 4 + 3, b.length);
@@ -324,7 +330,7 @@ export class Connection extends EventEmitter {
     this.batchStart = 0;
     const count = Math.ceil(data.length / FRAGMENT_SIZE);
     this.fragmentBytes += data.length + count * (4 + FRAGMENT_HEADER_SIZE) + 1;
-    return { data, backing: old, sequenceId: this.nextSequence++, count, sent: 0 };
+    return { data, backing: old, sequenceId, count, sent: 0 };
   }
 
   private scheduleFlush(): void {

@@ -351,3 +351,24 @@ test('dist/connection: frames that arrive before a message listener are kept, no
   assert.deepEqual(got[0], { op: 'SEND', to: pb, message: 'early' });
   conn.close();
 });
+
+test('dist/connection: one SequenceId per sender while its fragmented messages are in flight', async () => {
+  const { a, b, ta } = await pair();
+  const got = collect(b);
+  const before = ta.written.length;
+  const big = new Uint8Array(100_000).fill(1);
+  a.send({ op: 'SEND', from: pa, to: pb, message: big });
+  a.send({ op: 'SEND', from: pa, to: pb, message: big });
+  a.send({ op: 'SEND', from: pa2, to: pb, message: big });
+  await until(() => got.length === 3);
+  const frames = new FrameReader(4);
+  for (const c of ta.written.slice(before)) frames.push(c);
+  const firsts: bigint[] = [];
+  for (let f = frames.next(); f !== undefined; f = frames.next()) {
+    if (typeof f !== 'symbol' && f[1] === 69) firsts.push(f.readBigUInt64BE(2));
+  }
+  assert.equal(firsts.length, 3);
+  assert.equal(firsts[0], firsts[1], "the same sender's messages share its SequenceId");
+  assert.notEqual(firsts[0], firsts[2]);
+  a.close();
+});
