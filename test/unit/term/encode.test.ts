@@ -6,7 +6,10 @@ import { describe, it } from 'node:test';
 import {
   atom,
   BitBinary,
+  decode,
   encode,
+  equals,
+  Fun,
   ExportFun,
   Float,
   ImproperList,
@@ -194,6 +197,32 @@ describe('term/encode: pinned bytes', () => {
     assert.deepEqual(bytes('abc'), [...encode('abc', { compressed: true })]);
     const c = encode(new Array(100).fill(atom('a')), { compressed: true });
     assert.deepEqual([...c.subarray(0, 6)], [131, 80, 0, 0, 1, 50]);
+  });
+});
+
+describe('term/encode: large binaries', () => {
+  it('are copied once into the result, in order, also inside a fun', () => {
+    const a = Buffer.alloc(100_000, 1);
+    const b = Buffer.alloc(70_000, 2);
+    const value = tuple(a, 'x', [b, a]);
+    const bytes = encode(value);
+    assert.equal(
+      bytes.length,
+      1 + 2 + (5 + a.length) + 6 + 5 + (5 + b.length) + (5 + a.length) + 1,
+    );
+    assert.ok(equals(decode(bytes), value));
+    const f = new Fun({
+      arity: 0,
+      uniq: new Uint8Array(16),
+      index: 0,
+      module: atom('m'),
+      oldIndex: 0,
+      oldUniq: 0,
+      pid: new Pid(atom('a@b'), 1, 0, 1),
+      freeVars: [b],
+    });
+    const back = decode(encode(f)); // the decoder checks NEW_FUN_EXT's size field
+    assert.ok(back instanceof Fun && equals(back.freeVars[0]!, b));
   });
 });
 
