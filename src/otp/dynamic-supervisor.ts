@@ -37,6 +37,7 @@ import { atom, Pid, Tuple, tuple, type Atom, type Term } from '../term/types.ts'
 import { isShutdownReason, shutdownMany, startChildProcess } from './child-lifecycle.ts';
 import { checkChildSpec, type ChildSpecInput, type NormalizedChildSpec } from './child-spec.ts';
 import { offender, reportError, reportProgress } from './crash-report.ts';
+import { dynamicSpecFromTerm, type StartResolver } from './child-spec-term.ts';
 import { ChildSpecError, SupervisorStartError } from './errors.ts';
 import { RestartIntensity, type Clock } from './restart-intensity.ts';
 import {
@@ -75,6 +76,8 @@ export interface DynamicSupervisorOptions {
   readonly maxChildren?: number;
   /** Monotonic milliseconds for the intensity window (tests inject a fake clock). */
   readonly now?: Clock;
+  /** Maps the `{M, F, A}` of a child sent by a BEAM node to a start function. */
+  readonly resolveStart?: StartResolver;
   /** @internal defaults for children started without them (the task supervisor). */
   readonly label?: string;
 }
@@ -107,13 +110,16 @@ class DynamicSupervisorServer implements HostCallbacks {
   readonly #intensity: RestartIntensity;
   readonly #maxChildren: number;
   readonly #name: Term;
+  readonly #resolveStart: StartResolver | undefined;
 
   constructor(
     self: Process,
     intensity: RestartIntensity,
     maxChildren: number,
     name: Atom | string | undefined,
+    resolveStart?: StartResolver,
   ) {
+    this.#resolveStart = resolveStart;
     this.self = self;
     this.#intensity = intensity;
     this.#maxChildren = maxChildren;
@@ -225,13 +231,10 @@ class DynamicSupervisorServer implements HostCallbacks {
   async #startChild(arg: Term): Promise<Term> {
     let spec: NormalizedChildSpec;
     try {
-      if (!(arg instanceof LocalDynamicSpec)) {
-        throw new ChildSpecError(
-          tuple(atom('invalid_child_spec'), arg),
-          'a remote child spec needs a start function',
-        );
-      }
-      spec = checkChildSpec(arg.input);
+      spec =
+        arg instanceof LocalDynamicSpec
+          ? checkChildSpec(arg.input)
+          : dynamicSpecFromTerm(arg, this.#resolveStart);
     } catch (e) {
       if (e instanceof ChildSpecError) return tuple(ERROR, e.reason);
       throw e;
@@ -346,7 +349,8 @@ function startDynamic(starter: Process | Runtime, options: DynamicSupervisorOpti
   return startHost(
     starter,
     { name: options.name, label },
-    (self) => new DynamicSupervisorServer(self, intensity, maxChildren, options.name),
+    (self) =>
+      new DynamicSupervisorServer(self, intensity, maxChildren, options.name, options.resolveStart),
   );
 }
 

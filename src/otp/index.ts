@@ -51,3 +51,4 @@ export {
 } from './child-spec.ts';
 export { RestartIntensity, type Clock, type RestartIntensityOptions } from './restart-intensity.ts';
 export { ChildSpecError, SupervisorStartError, TaskOwnerError } from './errors.ts';
+export { childSpecFromTerm, dynamicSpecFromTerm, type StartResolver } from './child-spec-term.ts';

@@ -22,6 +22,7 @@ import {
   type NormalizedChildSpec,
 } from './child-spec.ts';
 import { offender, reportError, reportProgress } from './crash-report.ts';
+import { childSpecFromTerm, type StartResolver } from './child-spec-term.ts';
 import { ChildSpecError, SupervisorStartError } from './errors.ts';
 import { RestartIntensity, type Clock } from './restart-intensity.ts';
 import { ChildTable, type Child } from './strategies/child-table.ts';
@@ -53,6 +54,11 @@ export interface SupervisorOptions {
   readonly name?: Atom | string;
   /** Monotonic milliseconds for the intensity window (tests inject a fake clock). */
   readonly now?: Clock;
+  /**
+   * Maps the `{M, F, A}` of a child spec sent by a BEAM node (`supervisor:start_child/2`)
+   * to a start function; see `child-spec-term.ts`.
+   */
+  readonly resolveStart?: StartResolver;
 }
 
 const STRATEGIES: Record<StrategyName, Strategy> = {
@@ -111,6 +117,7 @@ export class SupervisorServer implements HostCallbacks, StrategyContext {
   readonly #strategyName: StrategyName;
   readonly #intensity: RestartIntensity;
   readonly #name: Term;
+  readonly #resolveStart: StartResolver | undefined;
 
   constructor(
     self: Process,
@@ -118,7 +125,9 @@ export class SupervisorServer implements HostCallbacks, StrategyContext {
     strategy: StrategyName,
     intensity: RestartIntensity,
     name: Atom | string | undefined,
+    resolveStart?: StartResolver,
   ) {
+    this.#resolveStart = resolveStart;
     this.self = self;
     this.#specs = specs;
     this.#strategyName = strategy;
@@ -324,13 +333,10 @@ export class SupervisorServer implements HostCallbacks, StrategyContext {
   async #startChildCall(arg: Term): Promise<Term> {
     let spec: NormalizedChildSpec;
     try {
-      if (!(arg instanceof LocalSpec)) {
-        throw new ChildSpecError(
-          tuple(atom('invalid_child_spec'), arg),
-          'a remote child spec needs a start function',
-        );
-      }
-      spec = checkChildSpec(arg.input);
+      spec =
+        arg instanceof LocalSpec
+          ? checkChildSpec(arg.input)
+          : childSpecFromTerm(arg, this.#resolveStart);
     } catch (e) {
       if (e instanceof ChildSpecError) return tuple(ERROR, e.reason);
       throw e;

@@ -87,7 +87,15 @@ function startSupervisor(
   return startHost(
     starter,
     { name: options.name, label },
-    (self) => new SupervisorServer(self, specs, flags.strategy, flags.intensity, options.name),
+    (self) =>
+      new SupervisorServer(
+        self,
+        specs,
+        flags.strategy,
+        flags.intensity,
+        options.name,
+        options.resolveStart,
+      ),
   );
 }
 

@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { startNode, type BeamNode } from '../../../src/kernel/start-node.ts';
-import { memoryLogger, type Dest } from '../../../src/process/index.ts';
+import { memoryLogger, type Dest, type Process } from '../../../src/process/index.ts';
+import { Supervisor } from '../../../src/otp/supervisor.ts';
 import { decode } from '../../../src/term/decode.ts';
-import { Pid } from '../../../src/term/types.ts';
+import { atom, Pid, Tuple } from '../../../src/term/types.ts';
 import {
   startContractTree,
   supervisorContract,
@@ -171,6 +172,45 @@ describe(
               `receive {'DOWN', MonRef, process, _, Why} -> Why after 10000 -> no_down end.`,
           );
           assert.equal(down, 'shutdown');
+        });
+
+        it('start_child from erl with an {M, F, A} spec: resolved on our side, same replies as OTP', async () => {
+          const [, erl] = await twins();
+          const ts = `ts_rsup_${process.pid}_${++n}`;
+          const worker = (sup: Process) =>
+            sup.spawnLink(async (self) => {
+              const m = await self.receive();
+              if (m instanceof Tuple && m.elements[0] === atom('crash')) self.exit(m.elements[1]!);
+            });
+          await Supervisor.start(s.node.runtime, [], {
+            name: ts,
+            resolveStart: (m, f) =>
+              m.name === 'contract_sup' && f.name === 'start_worker' ? worker : undefined,
+          });
+          const d = `{${ts}, '${s.node.name}'}`;
+          const script = (dest: string) =>
+            `[element(1, supervisor:start_child(${dest}, #{id => d, start => {contract_sup, start_worker, [d]}, ` +
+            `restart => transient, shutdown => 1000, modules => [contract_sup]})), ` +
+            `supervisor:start_child(${dest}, {e, {contract_sup, start_worker, [e]}, temporary, brutal_kill, worker, [contract_sup]}), ` +
+            `supervisor:get_childspec(${dest}, d), ` +
+            `element(1, supervisor:start_child(${dest}, #{id => d, start => {contract_sup, start_worker, [d]}})), ` +
+            `supervisor:which_children(${dest})].`;
+          const ours = await s.erl.eval(script(d));
+          // The erl twin already has a, b, c; compare only what start_child added.
+          const theirs = await s.erl.eval(script(erl));
+          assert.match(ours, /^\[ok,\{ok,<\d+\.\d+\.\d+>\},\{ok,#\{/);
+          assert.equal(
+            shape(ours)
+              .replace(/\{[abc],PID,worker,\[contract_sup\]\},?/g, '')
+              .replace(/,\]/g, ']'),
+            shape(theirs)
+              .replace(/\{[abc],PID,worker,\[contract_sup\]\},?/g, '')
+              .replace(/,\]/g, ']'),
+          );
+          const unknown = await s.erl.eval(
+            `element(1, element(2, supervisor:start_child(${d}, #{id => z, start => {no_such_mod, start_link, []}}))).`,
+          );
+          assert.equal(unknown, "{'EXIT',{undef,[{no_such_mod,start_link,[],[]}]}}");
         });
 
         it('gen_server:stop/1 from erl stops the supervisor and its children', async () => {
