@@ -46,7 +46,14 @@ export function startNetKernel(runtime: Runtime): Pid {
   );
 }
 
-/** Options of {@link ping}. */
+/**
+ * Options of {@link ping}.
+ *
+ * @example
+ * ```ts
+ * await ping(runtime, 'erl@vm', { timeoutMs: 5_000 });
+ * ```
+ */
 export interface PingOptions {
   /** Give up (→ `pang`) after this many ms; default: wait as long as the connection lives. */
   readonly timeoutMs?: number;

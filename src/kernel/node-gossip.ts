@@ -27,7 +27,14 @@ import type { Runtime } from '../process/runtime.ts';
 import { Atom, atom, tuple, type Pid, type Term } from '../term/types.ts';
 import { tupleOf } from './terms.ts';
 
-/** The registered name of the gossip process on every published beamlink node. */
+/**
+ * The registered name of the gossip process on every published beamlink node.
+ *
+ * @example
+ * ```ts
+ * runtime.whereis(GOSSIP_NAME); // the gossip process on a published node
+ * ```
+ */
 export const GOSSIP_NAME = 'beamlink_node_gossip';
 const VERSION = 1;
 

@@ -19,10 +19,24 @@ import { startGlobalShim } from './global-shim.ts';
 import { ping, startNetKernel } from './net-kernel.ts';
 import { startNodeGossip } from './node-gossip.ts';
 
-/** A service plugged into a node at start (rpc, pg, …): runs once the node is up. */
+/**
+ * A service plugged into a node at start (rpc, pg, …): runs once the node is up.
+ *
+ * @example
+ * ```ts
+ * const hello: NodeService = (node) => void node.spawn(async () => {}, { name: 'hello' });
+ * ```
+ */
 export type NodeService = (node: BeamNode) => void | Promise<void>;
 
-/** Options of {@link startNode}: the node's options plus the runtime's and services. */
+/**
+ * Options of {@link startNode}: the node's options plus the runtime's and services.
+ *
+ * @example
+ * ```ts
+ * await startNode({ sname: 'ts1', cookie: 'c', netTicktime: 4, services: [startRex] });
+ * ```
+ */
 export interface StartNodeOptions extends Omit<NodeOptions, 'logger'> {
   /** Where log lines go, for the node and its processes (default: console, `warn`). */
   logger?: Logger;

@@ -41,24 +41,59 @@ import { channels } from './diagnostics.ts';
 import { NodeEvents, type NodeDownReason, type NodeType } from './events.ts';
 import { isAllowed, nameMismatch, splitNodeName, type NameType } from './names.ts';
 
-/** The state of one connection, as net_kernel names it. */
+/**
+ * The state of one connection, as net_kernel names it.
+ *
+ * @example
+ * ```ts
+ * if (node.connectionState('erl@vm') === 'up') console.log('connected');
+ * ```
+ */
 export type ConnectionState = 'pending' | 'up' | 'up_pending';
 
-/** What the node layer hands incoming control messages to (the process runtime). */
+/**
+ * What the node layer hands incoming control messages to (the process runtime).
+ *
+ * @example
+ * ```ts
+ * node.attach({ handleControl: (from, msg) => console.log(from.name, msg.op), nodeDown: () => {} });
+ * ```
+ */
 export interface LocalHandler {
   handleControl(fromNode: Atom, msg: ControlMessage): void;
   nodeDown(node: Atom, reason?: Term): void;
 }
 
-/** Log severity, lowest first. */
+/**
+ * Log severity, lowest first.
+ *
+ * @example
+ * ```ts
+ * const level: NodeLogLevel = 'warn';
+ * ```
+ */
 export type NodeLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-/** Where the node writes log lines (the same shape as the process runtime's logger). */
+/**
+ * Where the node writes log lines (the same shape as the process runtime's logger).
+ *
+ * @example
+ * ```ts
+ * const logger: NodeLogger = { log: (level, message) => console.error(level, message) };
+ * ```
+ */
 export interface NodeLogger {
   log(level: NodeLogLevel, message: string): void;
 }
 
-/** What the connection table needs to know about its node. */
+/**
+ * What the connection table needs to know about its node.
+ *
+ * @example
+ * ```ts
+ * // built by Node.start(); see Node for the fields' sources
+ * ```
+ */
 export interface ConnectionsConfig {
   readonly name: string;
   readonly nameAtom: Atom;
@@ -116,7 +151,14 @@ interface ConnectionRecord {
   since: number;
 }
 
-/** `inspect()` output for one connection. */
+/**
+ * `inspect()` output for one connection.
+ *
+ * @example
+ * ```ts
+ * node.inspect().connections; // [{ node: 'erl@vm', state: 'up', nodeType: 'visible', ... }]
+ * ```
+ */
 export interface ConnectionInfo {
   node: string;
   state: ConnectionState;

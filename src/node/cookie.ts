@@ -20,17 +20,38 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CookieError } from './errors.ts';
 
-/** Where a cookie came from. */
+/**
+ * Where a cookie came from.
+ *
+ * @example
+ * ```ts
+ * if ((await resolveCookie()).source === 'created') console.log('new ~/.erlang.cookie');
+ * ```
+ */
 export type CookieSource = 'option' | 'env' | 'file' | 'created';
 
-/** Options of {@link resolveCookie}; every field defaults to the process's own. */
+/**
+ * Options of {@link resolveCookie}; every field defaults to the process's own.
+ *
+ * @example
+ * ```ts
+ * await resolveCookie({ env: { HOME: '/tmp/home' } });
+ * ```
+ */
 export interface CookieOptions {
   readonly cookie?: string;
   /** The environment to read `RELEASE_COOKIE`, `HOME` and `XDG_CONFIG_HOME` from. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Length of a created cookie, in uppercase letters (log2(26^28) ≈ 131 bits). */
+/**
+ * Length of a created cookie, in uppercase letters (log2(26^28) ≈ 131 bits).
+ *
+ * @example
+ * ```ts
+ * CREATED_COOKIE_LENGTH * Math.log2(26); // ≈ 131.6 bits
+ * ```
+ */
 export const CREATED_COOKIE_LENGTH = 28;
 
 /**

@@ -10,13 +10,25 @@
  */
 import type { Atom } from '../term/types.ts';
 
-/** `visible` (published) or `hidden` (`-hidden`, or a handshake without PUBLISHED). */
+/**
+ * `visible` (published) or `hidden` (`-hidden`, or a handshake without PUBLISHED).
+ *
+ * @example
+ * ```ts
+ * node.monitorNodes((e) => e.nodeType === 'hidden' && console.log('hidden peer', e.node.name));
+ * ```
+ */
 export type NodeType = 'visible' | 'hidden';
 
 /**
  * Why a connection went down. The first three are net_kernel's; `connection_setup_failed`
  * never reaches a `nodedown` event (only the local handler), and others come through as
  * the connection reported them.
+ *
+ * @example
+ * ```ts
+ * node.monitorNodes((e) => e.type === 'nodedown' && e.reason === 'net_tick_timeout' && alarm());
+ * ```
  */
 export type NodeDownReason =
   | 'connection_closed'
@@ -26,7 +38,14 @@ export type NodeDownReason =
   | 'connection_replaced'
   | (string & {});
 
-/** A node came up or went down. */
+/**
+ * A node came up or went down.
+ *
+ * @example
+ * ```ts
+ * const e: NodeEvent = { type: 'nodeup', node: atom('erl@vm'), nodeType: 'visible' };
+ * ```
+ */
 export type NodeEvent =
   | { readonly type: 'nodeup'; readonly node: Atom; readonly nodeType: NodeType }
   | {
@@ -36,7 +55,14 @@ export type NodeEvent =
       readonly reason: NodeDownReason;
     };
 
-/** Options of `monitorNodes` (net_kernel's `node_type` and `nodedown_reason`). */
+/**
+ * Options of `monitorNodes` (net_kernel's `node_type` and `nodedown_reason`).
+ *
+ * @example
+ * ```ts
+ * node.monitorNodes(listener, { nodeType: 'all', nodedownReason: true });
+ * ```
+ */
 export interface MonitorNodesOptions {
   /** Which nodes to report; default `visible`, as `net_kernel:monitor_nodes(true)`. */
   readonly nodeType?: NodeType | 'all';
@@ -44,7 +70,14 @@ export interface MonitorNodesOptions {
   readonly nodedownReason?: boolean;
 }
 
-/** A subscriber to node events. */
+/**
+ * A subscriber to node events.
+ *
+ * @example
+ * ```ts
+ * const listener: NodeEventListener = (e) => console.log(e.type, e.node.name);
+ * ```
+ */
 export type NodeEventListener = (event: NodeEvent) => void;
 
 interface Subscription {

@@ -17,10 +17,24 @@ import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { NodeNameError } from './errors.ts';
 
-/** Whether the node uses short (`-sname`) or long (`-name`) names. */
+/**
+ * Whether the node uses short (`-sname`) or long (`-name`) names.
+ *
+ * @example
+ * ```ts
+ * formNodeName({ sname: 'a' }).type; // 'shortnames'
+ * ```
+ */
 export type NameType = 'shortnames' | 'longnames';
 
-/** A node name taken apart. */
+/**
+ * A node name taken apart.
+ *
+ * @example
+ * ```ts
+ * const { alive, host } = formNodeName({ name: 'a@127.0.0.1' }); // 'a', '127.0.0.1'
+ * ```
+ */
 export interface NodeName {
   /** `alive@host`. */
   readonly full: string;
@@ -31,7 +45,14 @@ export interface NodeName {
   readonly type: NameType;
 }
 
-/** Where host names come from; tests replace it. */
+/**
+ * Where host names come from; tests replace it.
+ *
+ * @example
+ * ```ts
+ * formNodeName({ name: 'a' }, { hostname: 'box', domain: 'example.org' }); // a@box.example.org
+ * ```
+ */
 export interface HostInfo {
   /** The machine's host name (`os.hostname()`). */
   readonly hostname: string;

@@ -24,10 +24,24 @@ import { ListenError, NodeStateError } from './errors.ts';
 import { NodeEvents, type MonitorNodesOptions, type NodeEventListener } from './events.ts';
 import { formNodeName, hostInfo, type HostInfo, type NameType } from './names.ts';
 
-/** net_kernel's default `net_ticktime`, in seconds. */
+/**
+ * net_kernel's default `net_ticktime`, in seconds.
+ *
+ * @example
+ * ```ts
+ * node.netTicktime === DEFAULT_NET_TICKTIME; // unless netTicktime was given
+ * ```
+ */
 export const DEFAULT_NET_TICKTIME = 60;
 
-/** Options of {@link Node.start}. */
+/**
+ * Options of {@link Node.start}.
+ *
+ * @example
+ * ```ts
+ * await Node.start({ sname: 'ts1', cookie: 'c', listen: { min: 9100, max: 9199 }, allow: ['erl@vm'] });
+ * ```
+ */
 export interface NodeOptions {
   /** Short name (`-sname`): `ts1` or `ts1@host` (host without dots). */
   sname?: string;
@@ -62,7 +76,14 @@ export interface NodeOptions {
   startPortMapper?: boolean;
 }
 
-/** Warnings and errors to the console, prefixed; debug and info dropped. */
+/**
+ * Warnings and errors to the console, prefixed; debug and info dropped.
+ *
+ * @example
+ * ```ts
+ * await Node.start({ sname: 'ts1', logger: defaultNodeLogger });
+ * ```
+ */
 export const defaultNodeLogger: NodeLogger = {
   log(level, message) {
     if (level === 'error') console.error(message);

@@ -37,7 +37,14 @@ function portRange(value: string): { min: number; max: number } {
   return { min, max };
 }
 
-/** The parsed options of `beamlink start`. */
+/**
+ * The parsed options of `beamlink start`.
+ *
+ * @example
+ * ```ts
+ * const opts: StartCommandOptions = { sname: 'ts1', cookie: 'c', ticktime: 4 };
+ * ```
+ */
 export interface StartCommandOptions {
   sname?: string;
   name?: string;
