@@ -41,9 +41,7 @@ test('otp/supervisor: start_child with an Erlang map or 6-tuple spec runs the re
         [A('m1'), 'worker', [A('my_worker')]],
       ],
     );
-    const spec = (await (
-      await import('../../../src/otp/supervisor-host.ts')
-    ).callServer(self, sup, tuple(A('get_childspec'), A('t1')))) as Tuple;
+    const spec = (await callServer(self, sup, tuple(A('get_childspec'), A('t1')))) as Tuple;
     const got = spec.elements[1] as Record<string, Term>;
     assert.deepEqual(got.start, mfa('my_worker', 't1'));
     assert.equal(got.shutdown, A('brutal_kill'));
