@@ -404,12 +404,15 @@ export class PgScope {
     if (tag === DOWN && e.length === 5 && e[1] instanceof Ref && e[3] instanceof Pid) {
       return this.down(e[1], e[3]);
     }
-    if (tag === DISCOVER && (e.length === 2 || e.length === 3) && e[1] instanceof Pid) {
+    // A peer scope is on another node: one scope per name per node.
+    const remotePeer = (p: Term | undefined): p is Pid =>
+      p instanceof Pid && p.node !== this.runtime.node;
+    if (tag === DISCOVER && (e.length === 2 || e.length === 3) && remotePeer(e[1])) {
       return this.handleDiscover(e[1]);
     }
     if (tag === GEN_CAST && e.length === 2) {
       const s = tupleOf(e[1]!, 3, SYNC);
-      if (s !== null && s[1] instanceof Pid && Array.isArray(s[2])) {
+      if (s !== null && remotePeer(s[1]) && Array.isArray(s[2])) {
         return this.handleSync(s[1], s[2] as readonly Term[]);
       }
     }
@@ -452,13 +455,17 @@ export class PgScope {
   }
 
   private handleSync(peer: Pid, groups: readonly Term[]): void {
-    const parsed: [Term, string, Pid[]][] = [];
+    const byKey = new Map<string, [Term, string, Pid[]]>();
     for (const g of groups) {
       const pids = g instanceof Tuple && g.elements.length === 2 ? pidList(g.elements[1]!) : null;
       if (pids === null) return this.unexpected(new Tuple([SYNC, peer, groups as Term[]]));
       const group = (g as Tuple).elements[0]!;
-      parsed.push([group, termKey(group), pids]);
+      const key = termKey(group);
+      const seen = byKey.get(key);
+      if (seen === undefined) byKey.set(key, [group, key, [...pids]]);
+      else seen[2].push(...pids); // a group listed twice: one list
     }
+    const parsed = [...byKey.values()];
     let entry = this.remote.get(peer.key);
     if (entry === undefined) {
       entry = { pid: peer, mref: this.self.monitor(peer), groups: new Map() };
