@@ -17,7 +17,8 @@
  *
  * @module
  */
-import { Atom, Tuple, type Term } from '../term/types.ts';
+import type { Runtime } from '../process/runtime.ts';
+import { Atom, Ref, Tuple, type Term } from '../term/types.ts';
 import type { Erpc, ErpcResult } from './erpc.ts';
 import { badRpc, type ErpcError } from './errors.ts';
 import type { ModuleRegistry } from './modules.ts';
@@ -27,6 +28,16 @@ const EXCEPTION = Atom.of('exception');
 const SIGNAL = Atom.of('signal');
 const ERPC = Atom.of('erpc');
 const NODEDOWN = Atom.of('nodedown');
+const NOCONNECTION = Atom.of('noconnection');
+const TIMEOUT = Atom.of('timeout');
+const REX = Atom.of('rex');
+const GEN_CALL = Atom.of('$gen_call');
+const BLOCK_CALL = Atom.of('block_call');
+const USER = Atom.of('user');
+const DOWN = Atom.of('DOWN');
+const GEN_SERVER = Atom.of('gen_server');
+const CALL = Atom.of('call');
+const INFINITY = Atom.of('infinity');
 
 /**
  * What `rpc.multicall` resolves with (`{ResL, BadNodes}` in Erlang).
@@ -108,9 +119,12 @@ export class Rpc {
   /** erpc calls (typed errors instead of `{badrpc, R}`). */
   readonly erpc: Erpc;
 
-  constructor(modules: ModuleRegistry, erpc: Erpc) {
+  private readonly runtime: Runtime;
+
+  constructor(modules: ModuleRegistry, erpc: Erpc, runtime: Runtime) {
     this.modules = modules;
     this.erpc = erpc;
+    this.runtime = runtime;
   }
 
   /**
@@ -185,5 +199,65 @@ export class Rpc {
       results.push(rpcResult(r));
     });
     return { results, badNodes };
+  }
+
+  /**
+   * `rpc:block_call/5`: a gen_server call to `{rex, Node}` with
+   * `{block_call, M, F, A, user}`, as OTP does it (the only rpc function still on rex).
+   * It also reaches nodes that serve rex but not erpc. Results as `call`; a node
+   * without rex gives `{badrpc, {'EXIT', {noproc, {gen_server, call, …}}}}`.
+   *
+   * @example
+   * ```ts
+   * await node.rpc.blockCall('erl@vm', 'erlang', 'node', []); // atom('erl@vm')
+   * ```
+   */
+  blockCall(
+    node: Atom | string,
+    module: Atom | string,
+    fn: Atom | string,
+    args: readonly Term[] = [],
+    timeoutMs = Infinity,
+  ): Promise<Term> {
+    const n = typeof node === 'string' ? Atom.of(node) : node;
+    const request = new Tuple([
+      BLOCK_CALL,
+      typeof module === 'string' ? Atom.of(module) : module,
+      typeof fn === 'string' ? Atom.of(fn) : fn,
+      [...args],
+      USER,
+    ]);
+    return new Promise<Term>((resolve) => {
+      this.runtime.spawn(
+        async (self) => {
+          const dest = [REX, n] as const;
+          const mref = self.monitor(dest);
+          self.send(dest, new Tuple([GEN_CALL, new Tuple([self.pid, mref]), request]));
+          const ours = (r: Term | undefined): boolean => r instanceof Ref && r.key === mref.key;
+          const m = (await self.receive(
+            (x) =>
+              x instanceof Tuple &&
+              ((x.length === 2 && ours(x.elements[0])) ||
+                (x.length === 5 && x.elements[0] === DOWN && ours(x.elements[1]))),
+            { timeout: timeoutMs },
+          )) as Tuple | undefined;
+          self.demonitor(mref, { flush: true });
+          if (m === undefined) return resolve(badRpc(TIMEOUT));
+          if (m.length === 2) {
+            const v = m.elements[1]!;
+            return resolve(isExitTuple(v) ? badRpc(v) : v);
+          }
+          const reason = m.elements[4]!;
+          if (reason === NOCONNECTION) return resolve(badRpc(NODEDOWN));
+          const where = new Tuple([
+            GEN_SERVER,
+            CALL,
+            [new Tuple([REX, n]), request, timeoutMs === Infinity ? INFINITY : timeoutMs],
+          ]);
+          resolve(badRpc(new Tuple([EXIT_ATOM, new Tuple([reason, where])])));
+        },
+        { label: 'rpc:block_call' },
+      );
+    });
   }
 }

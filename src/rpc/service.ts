@@ -80,7 +80,7 @@ export function attachRpc(host: RpcAttachable, options: RpcOptions = {}): Rpc {
   for (const [name, def] of Object.entries(options.modules ?? {})) registry.define(name, def);
   const client = new ErpcClient(host.runtime);
   const erpc = new Erpc(host, registry, client);
-  const rpc = new Rpc(registry, erpc);
+  const rpc = new Rpc(registry, erpc, host.runtime);
   const output = options.output ?? ((text: string) => void process.stdout.write(text));
   client.groupLeader = startGroupLeader(host.runtime, erpc, output);
   let stopping = false;

@@ -448,6 +448,22 @@ describe('rpc: against real erl and elixir', { skip }, () => {
 
       it('rpc/erpc: a node that does not exist gives {badrpc, nodedown}', async () => {
         assert.equal(text(await node.rpc.call(dead, 'erlang', 'node', [])), '{badrpc,nodedown}');
+        assert.equal(
+          text(await node.rpc.blockCall(dead, 'erlang', 'node', [])),
+          '{badrpc,nodedown}',
+        );
+      });
+
+      it("rpc/rex: blockCall reaches erl's rex", async () => {
+        assert.equal(await node.rpc.blockCall(erl.node, 'erlang', 'node', []), atom(erl.node));
+        assert.equal(
+          text(await node.rpc.blockCall(erl.node, 'erlang', 'exit', [atom('boom')])),
+          "{badrpc,{'EXIT',boom}}",
+        );
+        assert.equal(
+          text(await node.rpc.blockCall(erl.node, 'timer', 'sleep', [2000], 100)),
+          '{badrpc,timeout}',
+        );
       });
 
       it('rpc/erpc: the target going down mid-call gives {badrpc, nodedown}; multicall lists it in badNodes', async () => {

@@ -268,6 +268,16 @@ describe('rpc: between runtimes in memory', () => {
     assert.equal(text((results[2] as Tuple).elements[4]!), '{undef,[{missing,fn,[1],[]}]}');
   });
 
+  it('rpc/rex: blockCall goes through rex, with rpc:block_call results', async () => {
+    assert.equal(await a.blockCall('b@mem', 'my_mod', 'add', [2, 5]), 7);
+    assert.equal(
+      text(await a.blockCall('b@mem', 'my_mod', 'exiter', [atom('x')])),
+      "{badrpc,{'EXIT',x}}",
+    );
+    assert.equal(text(await a.blockCall('nobody@mem', 'erlang', 'node', [])), '{badrpc,nodedown}');
+    assert.equal(text(await a.blockCall('b@mem', 'timer', 'sleep', [500], 20)), '{badrpc,timeout}');
+  });
+
   it('rpc/rex: answers gen calls (plain and alias tags), plain calls and features_request', async () => {
     const got: Term[] = [];
     rtA.spawn(async (self) => {
