@@ -3,6 +3,7 @@
 // a restarted peer, stop().
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import diagnostics from 'node:diagnostics_channel';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -85,6 +86,48 @@ describe('cluster/node: beamlink nodes together', () => {
       assert.equal(b.dist.inspect().connections.length, 1);
       await a.stop();
       await b.stop();
+    }
+  });
+
+  it('nodeup/nodedown go to monitorNodes listeners and diagnostics channels', async () => {
+    const seen: unknown[] = [];
+    const onUp = (m: unknown): void => void seen.push(['up', m]);
+    const onDown = (m: unknown): void => void seen.push(['down', m]);
+    diagnostics.subscribe('beamlink:node:nodeup', onUp);
+    diagnostics.subscribe('beamlink:node:nodedown', onDown);
+    try {
+      const a = await start('da');
+      const b = await start('db');
+      const all: NodeEvent[] = [];
+      const visible: NodeEvent[] = [];
+      const off = a.monitorNodes((e) => all.push(e), { nodeType: 'all', nodedownReason: false });
+      a.monitorNodes((e) => visible.push(e));
+      assert.equal(await a.connect(b.name), true);
+      a.disconnect(b.name);
+      off();
+      assert.equal(await a.connect(b.name), true);
+      assert.deepEqual(
+        all.map((e) => [e.type, e.node.name, e.type === 'nodedown' ? e.reason : '']),
+        [
+          ['nodeup', b.name, ''],
+          ['nodedown', b.name, ''],
+        ],
+      );
+      assert.deepEqual(
+        visible.map((e) => (e.type === 'nodedown' ? `${e.type}:${e.reason}` : e.type)),
+        ['nodeup', 'nodedown:disconnect', 'nodeup'],
+      );
+      assert.deepEqual(
+        seen.filter((x) => (x as [string, { node: string }])[1].node === a.name),
+        [
+          ['up', { node: a.name, peer: b.name, nodeType: 'visible' }],
+          ['down', { node: a.name, peer: b.name, nodeType: 'visible', reason: 'disconnect' }],
+          ['up', { node: a.name, peer: b.name, nodeType: 'visible' }],
+        ],
+      );
+    } finally {
+      diagnostics.unsubscribe('beamlink:node:nodeup', onUp);
+      diagnostics.unsubscribe('beamlink:node:nodedown', onDown);
     }
   });
 
