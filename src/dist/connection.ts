@@ -181,6 +181,7 @@ export class Connection extends EventEmitter {
   private flushScheduled = false;
   private waitingForTransport = false;
   private needDrain = false;
+  private warnedNoListener = false;
   private readonly decodeOptions: { binaries?: BinaryMode; version?: boolean };
   private readonly passThroughOptions: { binaries?: BinaryMode; version: true };
   private stats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, ticksOut: 0 };
@@ -449,7 +450,14 @@ export class Connection extends EventEmitter {
       this.reader.push(chunk);
     }
     this.ticker.read();
-    if (this.listenerCount('message') === 0) return;
+    if (this.listenerCount('message') === 0) {
+      // Keep frames for the listener to come, but not without bound.
+      if (this.reader.buffered < this.reader.maxFrame) return;
+      if (!this.warnedNoListener) {
+        this.warnedNoListener = true;
+        this.logger.warn(`connection to ${this.peerName}: no 'message' listener; dropping messages`);
+      }
+    }
     try {
       for (;;) {
         if (this.headerMode && this.reader.nextIsSplit()) {
