@@ -67,6 +67,8 @@ export interface WorkerOptions {
   trapExit?: boolean;
   /** On `shutdown`, wait this long before exiting (ms; Infinity = never exit by itself). */
   stopDelay?: number;
+  /** On an exit signal, wait for the message `release` before exiting. */
+  holdUntilReleased?: boolean;
   /** Start fails with this reason instead of starting. */
   failWith?: () => Term | undefined;
   /** Start returns `ignore`. */
@@ -94,6 +96,7 @@ export function worker(journal: Journal, id: string, opts: WorkerOptions = {}): 
           if (m instanceof Tuple && m.elements[0] === A('EXIT')) {
             const reason = m.elements[2]!;
             journal.events.push(`stop:${id}:${String(reason)}`);
+            if (opts.holdUntilReleased) await self.receive((x) => x === A('release'));
             const delay = opts.stopDelay ?? 0;
             if (delay === Infinity) continue;
             if (delay > 0) await self.receive(() => false, { timeout: delay });
