@@ -2,10 +2,7 @@
 // own port mapper: simultaneous connects, transitive connections, queueing, allow lists,
 // a restarted peer, stop().
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { lookup } from '../../src/epmd/client.ts';
 import { EpmdDaemon } from '../../src/epmd/daemon.ts';
@@ -13,8 +10,8 @@ import { startNode, type BeamNode } from '../../src/kernel/start-node.ts';
 import type { NodeEvent } from '../../src/node/events.ts';
 import { memoryLogger } from '../../src/process/logger.ts';
 import { atom, Tuple, type Term } from '../../src/term/types.ts';
+import { ChildNode as Child } from './child-node.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let counter = 0;
 const uniq = (p: string): string => `${p}_${process.pid}_${++counter}`;
 
@@ -337,60 +334,3 @@ describe('cluster/node: beamlink nodes together', () => {
     }
   });
 });
-
-/** A beamlink node in a child process, driven over stdin (cluster/node-child.ts). */
-class Child {
-  readonly name: string;
-  private readonly child: ChildProcessWithoutNullStreams;
-  private readonly replies: string[] = [];
-  private readonly waiters: Array<(line: string) => void> = [];
-
-  private constructor(child: ChildProcessWithoutNullStreams, name: string) {
-    this.child = child;
-    this.name = name;
-  }
-
-  static async start(sname: string, epmdPort: number): Promise<Child> {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'test/cluster/node-child.ts', sname, String(epmdPort), 'cluster'],
-      { cwd: ROOT, stdio: 'pipe' },
-    );
-    const errors: string[] = [];
-    child.stderr.on('data', (d: Buffer) => errors.push(String(d)));
-    const lines = createInterface({ input: child.stdout });
-    const name = await new Promise<string>((resolve, reject) => {
-      const t = setTimeout(
-        () => reject(new Error(`child did not start:\n${errors.join('')}`)),
-        60_000,
-      );
-      lines.once('line', (l) => {
-        clearTimeout(t);
-        resolve(l.replace(/^up /, ''));
-      });
-    });
-    const c = new Child(child, name);
-    lines.on('line', (l) => {
-      const w = c.waiters.shift();
-      if (w) w(l);
-      else c.replies.push(l);
-    });
-    return c;
-  }
-
-  request(line: string): Promise<string> {
-    this.child.stdin.write(`${line}\n`);
-    const ready = this.replies.shift();
-    if (ready !== undefined) return Promise.resolve(ready);
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.stdin.end();
-    const t = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(t);
-  }
-}

@@ -14,6 +14,7 @@ import {
   interopSkipReason,
   uniqueName,
 } from '../../support/erlang-peer.ts';
+import { ChildNode } from '../../cluster/child-node.ts';
 import { waitFor } from './fake-handler.ts';
 
 const skip = interopSkipReason();
@@ -77,6 +78,38 @@ describe('kernel/mixed cluster: beamlink nodes and erl', { skip }, () => {
         assert.equal(await erl.eval('global:sync().', 20_000), 'ok');
         // The gossip REG_SENDs to erl were dropped silently: no error report on erl.
         assert.doesNotMatch(erl.log.join(''), /error|crash|badarg/i);
+      });
+
+      it('across OS processes: two child beamlink nodes and this one mesh; erl is left alone', async () => {
+        const children: ChildNode[] = [];
+        try {
+          const x = await ChildNode.start(uniqueName('mx'), epmd.port, COOKIE);
+          children.push(x);
+          const y = await ChildNode.start(uniqueName('my'), epmd.port, COOKIE);
+          children.push(y);
+          const hub = await start('mhub');
+          assert.equal(await erl.eval(`net_adm:ping('${hub.name}').`), 'pong');
+          assert.equal(await hub.connect(x.name), true);
+          assert.equal(await hub.connect(y.name), true);
+          for (const c of [x, y]) {
+            const want = [hub.name, c === x ? y.name : x.name].sort();
+            const deadline = Date.now() + 15_000;
+            for (;;) {
+              const seen = (await c.request('nodes')).split(',').filter(Boolean).sort();
+              if (JSON.stringify(seen) === JSON.stringify(want)) break;
+              if (Date.now() > deadline) throw new Error(`${c.name} sees ${seen.join(',')}`);
+              await new Promise((r) => setTimeout(r, 100));
+            }
+          }
+          assert.equal(
+            await erl.eval(`[N || N <- nodes(), N =:= '${x.name}' orelse N =:= '${y.name}'].`),
+            '[]',
+          );
+          assert.equal(await erl.eval('global:sync().', 20_000), 'ok');
+          assert.doesNotMatch(erl.log.join(''), /error|crash|badarg/i);
+        } finally {
+          for (const c of children) await c.stop();
+        }
       });
 
       it('erl connecting to every beamlink node keeps global:sync() working', async () => {
