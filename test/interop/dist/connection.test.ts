@@ -291,6 +291,22 @@ describe('dist/connection: against real erl', { skip }, () => {
           conn.close();
         }
       });
+
+      it('a hidden connection is listed in nodes(hidden), not nodes()', async () => {
+        const name = `${uniqueName('tshidden')}@${host}`;
+        const conn = await initiate(tcpTransport(await dial(erlPort)), {
+          ...base(),
+          hidden: true,
+          localName: name,
+          remoteName: peer.node,
+        });
+        try {
+          assert.equal(conn.flags & DFLAG.PUBLISHED, 0n);
+          assert.equal(await peer.eval(`{lists:member('${name}', nodes()), lists:member('${name}', nodes(hidden))}.`), '{false,true}');
+        } finally {
+          conn.close();
+        }
+      });
     });
   }
 });
