@@ -146,6 +146,8 @@ interface ConnectionRecord {
   direction: 'outgoing' | 'incoming';
   /** Why we are closing it ourselves (`disconnect`), reported instead of the wire reason. */
   closing: NodeDownReason | undefined;
+  /** Messages dropped because `waiting` was full (warned about once). */
+  dropped: number;
   /** Timer waiting for the peer's attempt after our `nok` (see `outgoingFailed`). */
   takeoverTimer: NodeJS.Timeout | undefined;
   since: number;
@@ -166,6 +168,7 @@ export interface ConnectionInfo {
   direction: 'outgoing' | 'incoming';
   creation: number;
   waiting: number;
+  dropped: number;
   since: number;
   flags?: string;
 }
@@ -245,6 +248,7 @@ export class Connections {
       direction: rec.direction,
       creation: rec.creation,
       waiting: rec.waiting.length,
+      dropped: rec.dropped,
       since: rec.since,
       ...(rec.conn ? { flags: `0x${BigInt(rec.conn.flags).toString(16)}` } : {}),
     }));
@@ -282,10 +286,12 @@ export class Connections {
     rec ??= this.startOutgoing(node);
     rec.nodeAtom ??= atom(node); // local code names it: its processes may wait for it
     if (rec.waiting.length >= this.config.maxWaiting) {
-      this.log(
-        'warn',
-        `beamlink ${this.config.name}: ${rec.waiting.length} messages already wait for the connection to ${node}; dropping one`,
-      );
+      if (rec.dropped++ === 0) {
+        this.log(
+          'warn',
+          `beamlink ${this.config.name}: ${rec.waiting.length} messages already wait for the connection to ${node}; dropping further ones until it is up`,
+        );
+      }
       return;
     }
     rec.waiting.push(msg);
@@ -318,6 +324,7 @@ export class Connections {
       creation: 0,
       direction,
       closing: undefined,
+      dropped: 0,
       takeoverTimer: undefined,
       since: Date.now(),
     };

@@ -193,6 +193,29 @@ describe('cluster/node: beamlink nodes together', () => {
     );
   });
 
+  it('the queue of a pending connection is bounded (maxWaiting), with one warning', async () => {
+    const logger = memoryLogger();
+    const a = await start('wa', { maxWaiting: 10, logger });
+    const b = await start('wb');
+    const got: Term[] = [];
+    b.spawn(
+      async (self) => {
+        for (;;) got.push((await self.receive())!);
+      },
+      { name: 'sink' },
+    );
+    for (let i = 0; i < 25; i++) a.send(['sink', b.name], i);
+    const info = a.dist.inspect().connections.find((c) => c.node === b.name);
+    assert.equal(info?.waiting, 10);
+    assert.equal(info?.dropped, 15);
+    await waitFor(() => got.length === 10, 10_000, 'the queued ten');
+    assert.deepEqual(
+      got,
+      Array.from({ length: 10 }, (_, i) => i),
+    );
+    assert.equal(logger.entries.filter((e) => /dropping further ones/.test(e.message)).length, 1);
+  });
+
   it('monitors toward a node that cannot be reached fire noconnection', async () => {
     const a = await start('na');
     const ghost = `${uniq('ghost')}@${a.name.split('@')[1]}`;
