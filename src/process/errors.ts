@@ -44,7 +44,7 @@ export class ProcessExitedError extends BeamlinkError {
   readonly reason: Term;
 
   constructor(pid: Pid, reason: Term) {
-    super('BL_ERR_PROCESS_EXITED', `process ${pidText(pid)} has exited`);
+    super('BL_ERR_PROCESS_EXITED', 'the process has exited');
     this.pid = pid;
     this.reason = reason;
   }

@@ -107,7 +107,7 @@ export class Runtime {
   readonly remoteRelations = new Map<Atom, Set<Process>>();
   /** @internal */ spawnHandler: SpawnHandler | null = null;
   /** @internal receive timeouts */ readonly timeouts: Timeouts<Process>;
-  /** @internal */ signalQueue: [Process, Pid, Term, boolean][] = [];
+  /** @internal */ readonly signalQueue: [Process, Pid, Term, boolean][] = [];
   /** @internal */ flushing = false;
   /** @internal */ nextUnlinkId = 1n;
   /** @internal */ spawned = 0;
@@ -632,16 +632,16 @@ export class Runtime {
 
   /** @internal runs queued exit signals until none is left (no recursion) */
   flushSignals(): void {
-    if (this.flushing) return;
+    if (this.flushing || this.signalQueue.length === 0) return;
     this.flushing = true;
+    const q = this.signalQueue;
     try {
-      const q = this.signalQueue;
       for (let i = 0; i < q.length; i++) {
         const [target, from, reason, isLink] = q[i]!;
         signals.receiveExitSignal(this, target, from, reason, isLink);
       }
-      this.signalQueue = [];
     } finally {
+      q.length = 0;
       this.flushing = false;
     }
   }
@@ -662,7 +662,16 @@ export class Runtime {
   exitFrom(from: Pid, pid: Pid, reason: Term): void {
     const p = this.local(pid);
     if (p !== undefined) {
-      this.signalQueue.push([p, from, reason, false]);
+      if (this.flushing) {
+        this.signalQueue.push([p, from, reason, false]);
+        return;
+      }
+      this.flushing = true;
+      try {
+        signals.receiveExitSignal(this, p, from, reason, false);
+      } finally {
+        this.flushing = false;
+      }
       this.flushSignals();
     } else if (pid.node !== this.node) {
       this.dist?.sendControl(pid.node, { op: 'EXIT2', from, to: pid, reason });

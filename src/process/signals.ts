@@ -302,5 +302,20 @@ export function terminate(rt: Runtime, p: Process, reason: Term): void {
   if (rt.remoteRelations.size > 0) {
     for (const set of rt.remoteRelations.values()) set.delete(p);
   }
-  if (resolve !== null) resolve(Promise.reject(new ProcessExitedError(p.pid, reason)));
+  if (resolve !== null) {
+    // No stack: it would be the killer's, and killing a million processes must stay cheap.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    const error = new ProcessExitedError(p.pid, reason);
+    Error.stackTraceLimit = limit;
+    // A thenable that rejects: no intermediate rejected promise for Node to track as
+    // unhandled (which costs more than the kill itself).
+    const rejecting: PromiseLike<never> = {
+      then: (_ok, fail) => {
+        fail?.(error);
+        return rejecting as never;
+      },
+    };
+    resolve(rejecting);
+  }
 }
