@@ -307,6 +307,32 @@ describe('dist/connection: against real erl', { skip }, () => {
           conn.close();
         }
       });
+
+      it("a second connection under the same name gets status alive; answering true replaces the first", async () => {
+        const name = uniqueName('tsalive');
+        const first = await connectToErl(name);
+        const firstClosed = new Promise<Term>((resolve) => first.conn.on('close', (r) => resolve(r)));
+        const statuses: string[] = [];
+        const second = await initiate(tcpTransport(await dial(erlPort)), {
+          ...base(),
+          localName: first.name,
+          remoteName: peer.node,
+          isPending: () => {
+            statuses.push('alive');
+            return true;
+          },
+        });
+        try {
+          assert.deepEqual(statuses, ['alive'], 'BEAM asked whether we are a new incarnation');
+          assert.equal(await firstClosed, atom('connection_closed'));
+          assert.equal(second.state, 'up');
+          const self = localPid(first.name, 1);
+          second.send({ op: 'REG_SEND', from: self, to: atom('inbox'), message: atom('second_ok') });
+          await peer.waitEvent((e) => e.text === '{got,second_ok}');
+        } finally {
+          second.close();
+        }
+      });
     });
   }
 });
