@@ -41,6 +41,7 @@ import { dynamicSpecFromTerm, type StartResolver } from './child-spec-term.ts';
 import { ChildSpecError, SupervisorStartError } from './errors.ts';
 import { RestartIntensity, type Clock } from './restart-intensity.ts';
 import {
+  assertLocalSpec,
   callServer,
   startHost,
   stopServer,
@@ -409,6 +410,7 @@ export class DynamicSupervisor {
       typeof spec === 'object' &&
       ('start' in (spec as object) ||
         typeof (spec as { childSpec?: unknown }).childSpec === 'function');
+    if (isTs) assertLocalSpec(caller, sup);
     const arg = isTs
       ? (new LocalDynamicSpec(spec as ChildSpecInput) as unknown as Term)
       : (spec as Term);

@@ -21,12 +21,12 @@
  */
 import type { Process } from '../process/process.ts';
 import type { Runtime } from '../process/runtime.ts';
-import { ExitError, ProcessExitedError } from '../process/errors.ts';
+import { ExitError, NameError, ProcessExitedError } from '../process/errors.ts';
 import { Atom, atom, ImproperList, Pid, Ref, Tuple, tuple, type Term } from '../term/types.ts';
 import type { Dest } from '../process/process.ts';
 import { reasonOfThrown } from './child-lifecycle.ts';
 import { childIdKey } from './child-spec.ts';
-import { SupervisorStartError } from './errors.ts';
+import { ChildSpecError, SupervisorStartError } from './errors.ts';
 
 const GEN_CALL = atom('$gen_call');
 const GEN_CAST = atom('$gen_cast');
@@ -246,8 +246,13 @@ export async function callServer(
     );
   try {
     self.send(dest, tuple(GEN_CALL, tuple(self.pid, mref), request));
-  } catch {
-    // An unregistered local name: the monitor's DOWN (noproc) answers below.
+  } catch (e) {
+    // An unregistered local name: the monitor's DOWN (noproc) answers below. Anything
+    // else (a request that cannot be encoded for a remote node) is the caller's mistake.
+    if (!(e instanceof NameError)) {
+      self.demonitor(mref, { flush: true });
+      throw e;
+    }
   }
   const m = await self.receive(
     (x) =>
@@ -343,8 +348,12 @@ export async function stopServer(
   const mref = self.monitor(target);
   try {
     self.send(dest, tuple(SYSTEM, tuple(self.pid, mref), tuple(atom('terminate'), reason)));
-  } catch {
+  } catch (e) {
     // An unregistered local name: the monitor's DOWN (noproc) answers below.
+    if (!(e instanceof NameError)) {
+      self.demonitor(mref, { flush: true });
+      throw e;
+    }
   }
   const isDown = (x: Term): boolean =>
     x instanceof Tuple &&
@@ -367,4 +376,32 @@ export async function stopServer(
   const got = (m as Tuple).elements[4]!;
   if (childIdKey(got) === childIdKey(reason)) return;
   throw new ExitError(got, 'server stopped with another reason');
+}
+
+/**
+ * Whether `dest` names a process on another node than `caller`'s runtime.
+ *
+ * @example
+ * ```ts
+ * isRemoteDest(self, ['sup', 'erl@host']); // true unless this node is erl@host
+ * ```
+ */
+export function isRemoteDest(caller: Process | Runtime, dest: Dest): boolean {
+  const node = isProcess(caller) ? caller.runtime.node : caller.node;
+  if (dest instanceof Pid || dest instanceof Ref) return dest.node !== node;
+  if (Array.isArray(dest)) {
+    const n = (dest as readonly [Atom | string, Atom | string])[1];
+    return (typeof n === 'string' ? n : n.name) !== node.name;
+  }
+  return false;
+}
+
+/** Rejects sending a TypeScript child spec (functions) to another node. */
+export function assertLocalSpec(caller: Process | Runtime, dest: Dest): void {
+  if (isRemoteDest(caller, dest)) {
+    throw new ChildSpecError(
+      tuple(atom('invalid_child_spec'), atom('not_local')),
+      'a TypeScript child spec cannot be sent to another node; pass an Erlang child-spec term',
+    );
+  }
 }

@@ -48,7 +48,7 @@ import {
   type StrategyName,
   type SupervisorOptions,
 } from './supervisor-server.ts';
-import { callServer, startHost, stopServer } from './supervisor-host.ts';
+import { assertLocalSpec, callServer, startHost, stopServer } from './supervisor-host.ts';
 import {
   decodeChildInfo,
   decodeCounts,
@@ -186,7 +186,9 @@ export class Supervisor {
     sup: Dest,
     spec: ChildSpecInput | Term,
   ): Promise<StartChildResult> {
-    const arg = isChildSpecInput(spec) ? (new LocalSpec(spec) as unknown as Term) : (spec as Term);
+    const local = isChildSpecInput(spec);
+    if (local) assertLocalSpec(caller, sup);
+    const arg = local ? (new LocalSpec(spec) as unknown as Term) : (spec as Term);
     return decodeStartResult(await callServer(caller, sup, tuple(atom('start_child'), arg)));
   }
 

@@ -6,6 +6,7 @@ import { Supervisor } from '../../../src/otp/supervisor.ts';
 import { callServer } from '../../../src/otp/supervisor-host.ts';
 import { DynamicSupervisor } from '../../../src/otp/dynamic-supervisor.ts';
 import type { StartResolver } from '../../../src/otp/child-spec-term.ts';
+import { ChildSpecError } from '../../../src/otp/errors.ts';
 import { Pid, Tuple, tuple, type Term } from '../../../src/term/types.ts';
 import { A, inProcess, Journal, newRuntime, waitUntil, worker } from './supervisor-support.ts';
 
@@ -98,4 +99,18 @@ test("otp/dynamic-supervisor: start_child with Elixir's wire form {{M, F, A}, R,
     assert.equal(unknown.ok, false);
     await DynamicSupervisor.stop(self, sup);
   });
+});
+
+test('otp/supervisor: a TypeScript child spec is refused for a supervisor on another node', async () => {
+  const { rt } = newRuntime();
+  const spec = { id: 'w', start: worker(j, 'never') };
+  await assert.rejects(
+    Supervisor.startChild(rt, ['sup', 'other@host'], spec),
+    (e: unknown) => e instanceof ChildSpecError && e.code === 'BL_ERR_CHILD_SPEC',
+  );
+  await assert.rejects(
+    DynamicSupervisor.startChild(rt, ['sup', 'other@host'], spec),
+    (e: unknown) => e instanceof ChildSpecError,
+  );
+  assert.equal(j.starts('never'), 0);
 });
