@@ -333,6 +333,32 @@ describe('dist/connection: against real erl', { skip }, () => {
           second.close();
         }
       });
+
+      for (const [decision, expected] of [
+        ['not_allowed', 'false'],
+        ['alive', 'true'],
+      ] as const) {
+        it(`as acceptor answering ${decision}, erl's connect_node gives ${expected}`, async () => {
+          const alive = uniqueName(`tsdec_${decision}`);
+          const localName = `${alive}@${host}`;
+          const reg = await register({ name: alive, port: listener.port, epmdPort: epmd.port });
+          try {
+            const accepted = (async () =>
+              accept(tcpTransport(await listener.next()), { ...base(), localName, decide: () => decision }))();
+            accepted.catch(() => {});
+            assert.equal(await peer.eval(`net_kernel:connect_node('${localName}').`), expected);
+            if (decision === 'alive') {
+              const conn = await accepted;
+              assert.equal(conn.peerName, peer.node);
+              conn.close();
+            } else {
+              await assert.rejects(accepted, (e: unknown) => e instanceof HandshakeError && e.status === 'refused');
+            }
+          } finally {
+            await reg.close();
+          }
+        });
+      }
     });
   }
 });
