@@ -296,4 +296,102 @@ export class Task {
     }
     return reply ?? { ok: false, exit: reason };
   }
+
+  /**
+   * Waits for every task (Elixir's `Task.await_many/2`): the values in the tasks' order.
+   * If one task dies, exits with `{Reason, {'Elixir.Task', await_many, [Tasks, Timeout]}}`;
+   * when the time is up, with `{timeout, {'Elixir.Task', await_many, [Tasks, Timeout]}}`
+   * (the remaining tasks are demonitored and keep running, as in Elixir).
+   *
+   * @example
+   * ```ts
+   * const [a, b] = await Task.awaitMany(self, [Task.async(self, f), Task.async(self, g)]);
+   * ```
+   */
+  static async awaitMany<T>(
+    self: Process,
+    tasks: readonly TaskHandle<T>[],
+    timeout: number = 5000,
+  ): Promise<T[]> {
+    for (const t of tasks) checkOwner(self, t, 'awaitMany');
+    const where = (reason: Term): Term =>
+      tuple(
+        reason,
+        tuple(TASK_MODULE, atom('await_many'), [
+          tasks.map(taskTerm),
+          timeout === Infinity ? atom('infinity') : timeout,
+        ]),
+      );
+    const index = new Map(tasks.map((t, i) => [t.ref.key, i]));
+    const results = new Array<T>(tasks.length);
+    const deadline = performance.now() + timeout;
+    const mine = (x: Term): boolean =>
+      x instanceof Tuple &&
+      ((x.length === 2 && x.elements[0] instanceof Ref && index.has(x.elements[0].key)) ||
+        (x.length === 5 &&
+          x.elements[0] === DOWN &&
+          x.elements[1] instanceof Ref &&
+          index.has(x.elements[1].key)));
+    while (index.size > 0) {
+      const left = timeout === Infinity ? Infinity : Math.max(0, deadline - performance.now());
+      const m = await self.receive(mine, { timeout: left });
+      if (m === undefined) {
+        for (const t of tasks) if (index.has(t.ref.key)) self.demonitor(t.ref, { flush: true });
+        throw new ExitError(where(atom('timeout')), `Task.awaitMany timed out after ${timeout} ms`);
+      }
+      const t = m as Tuple;
+      if (t.length === 2) {
+        const ref = t.elements[0] as Ref;
+        results[index.get(ref.key)!] = t.elements[1] as T;
+        index.delete(ref.key);
+        self.demonitor(ref, { flush: true });
+        continue;
+      }
+      throw new ExitError(where(exitReason(t.elements[4]!, t.elements[3]!)), 'a task exited');
+    }
+    return results;
+  }
+
+  /**
+   * Waits up to `timeout` ms for all tasks (Elixir's `Task.yield_many/2`): one
+   * {@link TaskResult} per task, in order (`undefined` for those still running).
+   *
+   * @example
+   * ```ts
+   * const results = await Task.yieldMany(self, tasks, 1000);
+   * ```
+   */
+  static async yieldMany<T>(
+    self: Process,
+    tasks: readonly TaskHandle<T>[],
+    timeout: number = 5000,
+  ): Promise<TaskResult<T>[]> {
+    for (const t of tasks) checkOwner(self, t, 'yieldMany');
+    const index = new Map(tasks.map((t, i) => [t.ref.key, i]));
+    const results: TaskResult<T>[] = tasks.map(() => undefined);
+    const deadline = performance.now() + timeout;
+    const mine = (x: Term): boolean =>
+      x instanceof Tuple &&
+      ((x.length === 2 && x.elements[0] instanceof Ref && index.has(x.elements[0].key)) ||
+        (x.length === 5 &&
+          x.elements[0] === DOWN &&
+          x.elements[1] instanceof Ref &&
+          index.has(x.elements[1].key)));
+    while (index.size > 0) {
+      const left = timeout === Infinity ? Infinity : Math.max(0, deadline - performance.now());
+      const m = await self.receive(mine, { timeout: left });
+      if (m === undefined) break;
+      const t = m as Tuple;
+      const ref = (t.length === 2 ? t.elements[0] : t.elements[1]) as Ref;
+      const i = index.get(ref.key)!;
+      index.delete(ref.key);
+      if (t.length === 2) {
+        self.demonitor(ref, { flush: true });
+        results[i] = { ok: true, value: t.elements[1] as T };
+      } else {
+        results[i] = { ok: false, exit: t.elements[4]! };
+      }
+    }
+    return results;
+  }
 }

@@ -136,3 +136,45 @@ test('otp/task: only the owner may await', async () => {
     assert.equal(await Task.await(self, t), 1);
   });
 });
+
+test('otp/task: awaitMany returns values in task order; a dying task exits with await_many', async () => {
+  const { rt } = newRuntime();
+  await inProcess(rt, async (self) => {
+    const slowFirst = Task.async(self, async (ts) => {
+      await ts.receive(() => false, { timeout: 20 });
+      return 'first';
+    });
+    const fast = Task.async(self, () => 'second');
+    assert.deepEqual(await Task.awaitMany(self, [slowFirst, fast]), ['first', 'second']);
+    assert.deepEqual(rt.processInfo(self.pid)?.monitors, []);
+    const ok = Task.async(self, () => 1);
+    const bad = Task.async(self, (ts) => ts.exit(A('bad')));
+    const e = await Task.awaitMany(self, [ok, bad], 2000).catch((x: unknown) => x);
+    assert.ok(e instanceof ExitError);
+    const [reason, where] = (e.reason as Tuple).elements as [Term, Tuple];
+    assert.equal(reason, A('bad'));
+    assert.equal(where.elements[1], A('await_many'));
+    const stuck = Task.async(self, never);
+    const t = await Task.awaitMany(self, [stuck], 20).catch((x: unknown) => x);
+    assert.ok(t instanceof ExitError && (t.reason as Tuple).elements[0] === A('timeout'));
+    rt.exit(stuck.pid, A('kill'));
+  });
+});
+
+test('otp/task: yieldMany gives one result per task, undefined for those still running', async () => {
+  const { rt } = newRuntime();
+  await inProcess(rt, async (self) => {
+    const tasks = [
+      Task.async(self, () => 'v'),
+      Task.async(self, (ts) => ts.exit(A('gone'))),
+      Task.async(self, never),
+    ];
+    const results = await Task.yieldMany(self, tasks, 100);
+    assert.deepEqual(results, [
+      { ok: true, value: 'v' },
+      { ok: false, exit: A('gone') },
+      undefined,
+    ]);
+    await Task.shutdown(self, tasks[2]!, 'brutal_kill');
+  });
+});
