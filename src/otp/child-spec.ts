@@ -263,6 +263,23 @@ export function checkStartSpec(inputs: readonly ChildSpecInput[]): NormalizedChi
 }
 
 /**
+ * Elixir's `Supervisor.child_spec/2`: the spec of `input` (a spec, or anything with
+ * `childSpec()`) with some fields overridden, typically `id` to run the same thing twice.
+ *
+ * @example
+ * ```ts
+ * await Supervisor.startLink(self, [childSpec(Cache, { id: 'cache1' }), childSpec(Cache, { id: 'cache2' })]);
+ * ```
+ */
+export function childSpec(input: ChildSpecInput, overrides: Partial<ChildSpec> = {}): ChildSpec {
+  const base =
+    typeof (input as HasChildSpec).childSpec === 'function'
+      ? (input as HasChildSpec).childSpec()
+      : (input as ChildSpec);
+  return { ...base, ...overrides };
+}
+
+/**
  * Wraps a start function that takes arguments, for `start:` (the arguments show in
  * supervisor reports).
  *

@@ -38,6 +38,7 @@ export { TaskSupervisor, type TaskSupervisorOptions, type TaskOptions } from './
 export {
   checkChildSpec,
   checkStartSpec,
+  childSpec,
   startWith,
   type ChildSpec,
   type ChildSpecInput,

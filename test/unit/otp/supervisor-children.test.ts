@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Supervisor } from '../../../src/otp/supervisor.ts';
+import { childSpec } from '../../../src/otp/child-spec.ts';
 import { ImproperList, Pid, Tuple, tuple } from '../../../src/term/types.ts';
 import { A, inProcess, Journal, newRuntime, waitUntil, worker } from './supervisor-support.ts';
 
@@ -143,5 +144,24 @@ test('otp/supervisor: answers a raw gen_server call with an alias tag, as OTP 24
     await Supervisor.stop(self, 'raw_sup', tuple(A('shutdown'), A('done')));
     assert.equal(rt.isAlive(sup), false);
     assert.ok(sup instanceof Pid);
+  });
+});
+
+test('otp/supervisor: childSpec overrides fields of a spec or of anything with childSpec()', async () => {
+  const { rt } = newRuntime();
+  const j = new Journal();
+  const Cache = { childSpec: () => ({ id: 'cache', start: worker(j, 'cache') }) };
+  await inProcess(rt, async (self) => {
+    const sup = await Supervisor.startLink(self, [
+      childSpec(Cache, { id: 'cache1' }),
+      childSpec(Cache, { id: 'cache2', restart: 'temporary' }),
+      Cache,
+    ]);
+    assert.deepEqual(
+      (await Supervisor.whichChildren(self, sup)).map((c) => c.id),
+      ['cache', 'cache2', 'cache1'],
+    );
+    assert.equal(j.starts('cache'), 3);
+    await Supervisor.stop(self, sup);
   });
 });
