@@ -8,3 +8,4 @@ export * from './kernel/index.ts';
 export * from './rpc/index.ts';
 export * from './pg/index.ts';
 export * from './pubsub/index.ts';
+export * from './agents/index.ts';
