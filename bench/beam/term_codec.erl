@@ -5,7 +5,7 @@
 
 main() ->
     Pid = list_to_pid("<0.113.0>"),
-    Ref = list_to_ref("#Ref<0.4123581460.3910139906.261928>"),
+    Ref = make_ref(), % same size as the TypeScript side's ref (3 words)
     Payload = #{id => 42, name => <<"agent-7">>, skills => [<<"search">>, <<"summarize">>],
                 score => 0.87, active => true},
     Workloads =
