@@ -776,6 +776,23 @@ export class Runtime {
     this.spawnHandler = handler;
   }
 
+  /**
+   * `erlang:group_leader/2`: makes `leader` the group leader of `pid` (local, or remote via
+   * GROUP_LEADER). Processes spawned by a SPAWN_REQUEST start with the request's leader.
+   *
+   * @example
+   * ```ts
+   * rt.setGroupLeader(ioServer, worker);
+   * ```
+   */
+  setGroupLeader(leader: Pid, pid: Pid): void {
+    const p = this.local(pid);
+    if (p !== undefined) p.groupLeader = leader;
+    else if (pid.node !== this.node) {
+      this.dist?.sendControl(pid.node, { op: 'GROUP_LEADER', from: leader, to: pid });
+    }
+  }
+
   /** @internal */
   spawnRequest(
     p: Process,

@@ -400,3 +400,18 @@ describe('process/remote: spawn requests', () => {
     assert.equal(a.processInfo(pid)!.groupLeader, gl);
   });
 });
+
+describe('process/remote: group leaders', () => {
+  it('process/remote: setGroupLeader sets a local leader and sends GROUP_LEADER for a remote pid', async () => {
+    const { a, b, net } = pair();
+    const leader = a.spawn(async (s) => void (await s.receive()));
+    const local = a.spawn(async (s) => void (await s.receive()));
+    a.setGroupLeader(leader, local);
+    assert.equal(a.processInfo(local)!.groupLeader, leader);
+    const remote = b.spawn(async (s) => void (await s.receive()));
+    a.setGroupLeader(leader, remote);
+    await waitUntil(() => b.processInfo(remote)!.groupLeader !== undefined);
+    assert.equal(b.processInfo(remote)!.groupLeader!.key, leader.key);
+    assert.deepEqual(ops(net), ['GROUP_LEADER']);
+  });
+});
