@@ -128,7 +128,14 @@ export class Runtime {
     this.logger = options?.logger ?? consoleLogger();
     this.ids = new IdAllocator(this.node, this.creation);
     this.systemPid = this.ids.pidFor(0);
-    this.sched = new Scheduler<Process>((p) => this.run(p), options?.budget);
+    this.sched = new Scheduler<Process>(
+      (p) => this.run(p),
+      options?.budget,
+      (e, p) =>
+        this.logger.log('error', `runtime error while running ${formatTerm(p.pid)}: ${String(e)}`, {
+          error: e,
+        }),
+    );
     this.timeouts = new Timeouts<Process>(this.onTimeout);
   }
 

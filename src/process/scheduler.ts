@@ -42,15 +42,22 @@ export class Scheduler<P extends Runnable> {
   private head = 0;
   private pending: 0 | 1 | 2 = 0; // nothing, microtask, immediate
   private readonly run: (p: P) => void;
+  private readonly onError: (e: unknown, p: P) => void;
   private readonly drainMicro = (): void => this.drain();
   private readonly drainMacro = (): void => {
     this.used = 0;
     this.drain();
   };
 
-  constructor(run: (p: P) => void, budget = DEFAULT_BUDGET) {
+  constructor(run: (p: P) => void, budget = DEFAULT_BUDGET, onError?: (e: unknown, p: P) => void) {
     this.run = run;
     this.budget = budget;
+    this.onError =
+      onError ??
+      ((e) =>
+        queueMicrotask(() => {
+          throw e;
+        }));
   }
 
   /** Processes waiting to run. */
@@ -109,7 +116,13 @@ export class Scheduler<P extends Runnable> {
       q[this.head++] = undefined;
       p.queued = false;
       this.used++;
-      this.run(p);
+      try {
+        this.run(p);
+      } catch (e) {
+        // a bug in the runtime, not in a process (those are caught per process): keep
+        // the queue alive and report it
+        this.onError(e, p);
+      }
     }
     if (this.pending === 1) this.pending = 0;
     if (this.head >= q.length) {
