@@ -150,6 +150,23 @@ export class ClusterDirectory {
       .filter((e) => e !== undefined);
   }
 
+  /** How many names each node wins (the load the router balances). */
+  loads(): Map<string, number> {
+    const out = new Map<string, number>();
+    const seen = new Set<string>();
+    const count = (m: ReadonlyMap<string, ClusterEntry>): void => {
+      for (const name of m.keys()) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        const w = this.lookup(name)!;
+        out.set(w.node, (out.get(w.node) ?? 0) + 1);
+      }
+    };
+    count(this.#local);
+    for (const m of this.#remote.values()) count(m);
+    return out;
+  }
+
   /** Every candidate entry for `name` (more than one: a conflict), winner first. */
   candidates(name: string): ClusterEntry[] {
     const out: ClusterEntry[] = [];

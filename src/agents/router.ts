@@ -160,9 +160,7 @@ export class AgentRouter {
 
   /** Agents per node, as the cluster directory knows them. */
   loads(): Map<string, number> {
-    const loads = new Map<string, number>();
-    for (const e of this.#o.cluster?.all() ?? []) loads.set(e.node, (loads.get(e.node) ?? 0) + 1);
-    return loads;
+    return this.#o.cluster?.loads() ?? new Map();
   }
 
   /** Starts an agent on the node `strategy` picks (by rpc when it is another node). */
