@@ -1,0 +1,110 @@
+// The framework's supervision on one beamlink node: a killed agent comes back under its
+// name (directory and cluster view follow the new pid, :stopped then :started), a killed
+// service is restarted by AgentFramework.Supervisor, and the tree answers BEAM-style
+// supervisor calls.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  AGENT_MODULES,
+  AgentServer,
+  AgentSupervisor,
+  ClusterMonitor,
+  agentsOf,
+  agentsService,
+  type AgentEvent,
+  type AgentFramework,
+} from '../../src/agents/index.ts';
+import { EpmdDaemon } from '../../src/epmd/daemon.ts';
+import { startNode, type BeamNode } from '../../src/kernel/start-node.ts';
+import { Supervisor } from '../../src/otp/supervisor.ts';
+import { memoryLogger } from '../../src/process/index.ts';
+import { atom } from '../../src/term/types.ts';
+import { uniqueName } from '../support/erlang-peer.ts';
+
+async function until(pred: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+describe('agents: supervision on one node', () => {
+  let epmd: EpmdDaemon;
+  let node: BeamNode;
+  let fw: AgentFramework;
+  const events: AgentEvent[] = [];
+
+  before(async () => {
+    epmd = await EpmdDaemon.start({ port: 0 });
+    node = await startNode({
+      sname: uniqueName('sup'),
+      cookie: 'c',
+      epmdPort: epmd.port,
+      logger: memoryLogger(),
+      services: [agentsService()],
+    });
+    fw = agentsOf(node)!;
+    fw.events.listen((e) => events.push(e));
+  });
+  after(async () => {
+    await node?.stop();
+    await epmd?.stop();
+  });
+
+  it('agents/agent-supervisor: a killed agent is restarted under its name', async () => {
+    const r = await AgentSupervisor.startAgent(node.runtime, 'Phoenix');
+    assert.ok(r.ok);
+    await AgentServer.remember(node.runtime, r.pid, atom('k'), 1);
+    node.runtime.exit(r.pid, atom('kill'));
+    await until(() => {
+      const p = AgentSupervisor.whereis(node.runtime, 'Phoenix');
+      return p !== undefined && p.key !== r.pid.key;
+    }, 'restarted');
+    const again = AgentSupervisor.whereis(node.runtime, 'Phoenix')!;
+    assert.equal(await AgentServer.recall(node.runtime, again, atom('k')), null);
+    await until(() => fw.directory.lookup('Phoenix')?.pid.key === again.key, 'directory follows');
+    assert.equal(fw.cluster.lookup('Phoenix')?.pid.key, again.key);
+    await until(
+      () =>
+        events.some(
+          (e) => e.type === 'stopped' && e.agent === 'Phoenix' && e.reason === atom('killed'),
+        ),
+      'stopped event with reason killed',
+    );
+    assert.equal(events.filter((e) => e.type === 'started' && e.agent === 'Phoenix').length, 2);
+    assert.deepEqual(await AgentSupervisor.listAgents(node.runtime), [again]);
+  });
+
+  it('agents/service: the tree restarts a killed ClusterMonitor, which answers again', async () => {
+    const before = node.runtime.whereis(AGENT_MODULES.ClusterMonitor)!;
+    node.runtime.exit(before, atom('kill'));
+    await until(() => {
+      const p = node.runtime.whereis(AGENT_MODULES.ClusterMonitor);
+      return p !== undefined && p.key !== before.key;
+    }, 'monitor restarted');
+    const info = await ClusterMonitor.clusterInfo(node.runtime);
+    assert.deepEqual(info, { self: node.name, connected: [], total: 1 });
+    const children = await Supervisor.whichChildren(node.runtime, AGENT_MODULES.Supervisor);
+    assert.deepEqual(children.map((c) => c.id).sort(), [
+      'agent_supervisor',
+      'cluster_directory',
+      'cluster_monitor',
+      'directory',
+      'event_logger',
+      'registry',
+    ]);
+  });
+
+  it('agents/agent-supervisor: stop_agent by name and by pid; a stopped agent is not restarted', async () => {
+    const a = await AgentSupervisor.startAgent(node.runtime, 'Temp-1');
+    const b = await AgentSupervisor.startAgent(node.runtime, 'Temp-2');
+    assert.ok(a.ok && b.ok);
+    assert.equal(await AgentSupervisor.stopAgent(node.runtime, 'Temp-1'), true);
+    assert.equal(await AgentSupervisor.stopAgent(node.runtime, b.pid), true);
+    assert.equal(await AgentSupervisor.stopAgent(node.runtime, 'Temp-1'), false);
+    await until(() => fw.directory.lookup('Temp-2') === undefined, 'directory cleaned');
+    assert.equal(AgentSupervisor.whereis(node.runtime, 'Temp-1'), undefined);
+    assert.equal(AgentSupervisor.whereis(node.runtime, 'Temp-2'), undefined);
+  });
+});
