@@ -316,6 +316,34 @@ describe('agents: the lesson with an Elixir node as node2', { skip }, () => {
         const r = await fw3.router.processNext('Driven-1');
         assert.ok(r.ok);
         assert.deepEqual(r.result, tuple(atom('ok'), 'Search results for: beam'));
+        // Elixir asks node3's router and cluster view where Driven-1 lives
+        await ex.evalElixir(`node3 = :"${node3.name}"`);
+        assert.equal(
+          await ex.evalElixir(
+            '{:ok, {n, p}} = :rpc.call(node3, AgentFramework.AgentRouter, :find_agent, ["Driven-1"]); n == node1 and node(p) == node1',
+          ),
+          'true',
+        );
+        assert.equal(
+          await ex.evalElixir(
+            ':rpc.call(node3, AgentFramework.ClusterDirectory, :lookup, ["Driven-1"]) == :rpc.call(node3, AgentFramework.AgentRouter, :find_agent, ["Driven-1"])',
+          ),
+          'true',
+        );
+        assert.equal(
+          await ex.evalElixir(
+            ':rpc.call(node3, AgentFramework.AgentRouter, :find_agent, ["Nobody"])',
+          ),
+          '{error,not_found}',
+        );
+        // placement from Elixir: key affinity through node3's router lands where its ring says
+        const target = fw3.router.placeAgent('Placed-1', { affinity: 'customer-7' });
+        assert.equal(
+          await ex.evalElixir(
+            `{:ok, p} = :rpc.call(node3, AgentFramework.AgentRouter, :start_agent, ["Placed-1", {:affinity, "customer-7"}]); node(p) == :"${target}"`,
+          ),
+          'true',
+        );
         await fw3.rpc.call(node1.name, 'Elixir.AgentFramework.AgentSupervisor', 'stop_agent', [
           'Driven-1',
         ]);
