@@ -643,7 +643,14 @@ export function encodeInto(writer: Writer, term: Term): Writer {
   }
 }
 
-let shared: Writer | undefined = new Writer(64 * 1024);
+/**
+ * encode() writes into a 64 KiB slab and returns views of it, one after another, as
+ * Node's own Buffer pool does: a small term costs no copy and no pool bookkeeping. A term
+ * that outgrows the slab keeps the grown buffer for itself; a new slab follows.
+ */
+const SLAB = 64 * 1024;
+let shared: Writer | undefined = new Writer(SLAB);
+let slabUsed = 0;
 
 /**
  * Encodes a value as `term_to_binary/1` does: the 131 version byte, then the term.
@@ -652,6 +659,9 @@ let shared: Writer | undefined = new Writer(64 * 1024);
  * Throws {@link TermEncodeError} (with the path to the culprit) for values that are not
  * terms: `undefined`, NaN, ±Infinity, functions, symbols, cycles, unknown class instances.
  *
+ * Like `Buffer.allocUnsafe`'s pool, small results share one underlying `ArrayBuffer`
+ * (each result owns its own range); mind `byteOffset` when using `result.buffer`.
+ *
  * @example
  * ```ts
  * encode(tuple(atom('ok'), 1)); // <Buffer 83 68 02 77 02 6f 6b 61 01>
@@ -659,22 +669,50 @@ let shared: Writer | undefined = new Writer(64 * 1024);
  * ```
  */
 export function encode(term: Term, options?: EncodeOptions): Buffer {
-  // A getter in the value could call encode() again: give such a nested call its own writer.
-  const w = shared ?? new Writer();
+  const w = shared;
+  // A getter in the value could call encode() again: such a nested call gets its own writer.
+  if (w === undefined) return finish(new Writer(), 0, term, options);
   shared = undefined;
+  const slab = w.buf;
+  const start = slabUsed;
+  let keep = false;
   try {
-    w.reset();
-    w.deferLarge = true;
-    w.u8(Tag.VERSION_MAGIC);
-    encodeInto(w, term);
-    const c = options?.compressed;
-    if (c === undefined || c === false || c === 0) return w.copy();
-    return compress(w.view(), c === true ? 6 : c);
+    const out = finish(w, start, term, options);
+    if (out.buffer === slab.buffer && w.buf === slab) {
+      slabUsed = (w.length + 7) & ~7;
+      keep = slabUsed <= SLAB - 512;
+    }
+    return out;
   } finally {
     w.deferLarge = false;
-    w.reset();
+    w.clearChunks();
+    if (w.buf === slab && (keep || w.length === start)) {
+      // the slab goes on (after an error or a compressed result, from where it was)
+    } else {
+      w.buf = Buffer.allocUnsafe(SLAB);
+      slabUsed = 0;
+    }
     shared = w;
   }
+}
+
+function finish(w: Writer, start: number, term: Term, options: EncodeOptions | undefined): Buffer {
+  w.length = start;
+  w.deferLarge = true;
+  w.u8(Tag.VERSION_MAGIC);
+  encodeInto(w, term);
+  const c = options?.compressed;
+  if (c !== undefined && c !== false && c !== 0) {
+    const out = compress(w.view(start), c === true ? 6 : c);
+    w.length = start;
+    return out;
+  }
+  if (w.hasChunks) {
+    const out = w.copy(start);
+    w.length = start;
+    return out;
+  }
+  return w.buf.subarray(start, w.length);
 }
 
 function compress(plain: Buffer, level: number): Buffer {

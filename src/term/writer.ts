@@ -162,23 +162,34 @@ export class Writer {
     return this;
   }
 
-  /** A copy of the bytes written so far: safe to keep after {@link Writer.reset}. */
-  copy(): Buffer {
-    const n = this.length;
-    if (this.chunks !== undefined) return this.assemble();
+  /** Whether large arrays were deferred (see {@link Writer.deferLarge}). */
+  get hasChunks(): boolean {
+    return this.chunks !== undefined;
+  }
+
+  /** Forgets deferred arrays (keeps what was written to `buf`). */
+  clearChunks(): void {
+    this.chunks = undefined;
+    this.deferred = 0;
+  }
+
+  /** A copy of the bytes written from `start` on: safe to keep after {@link Writer.reset}. */
+  copy(start = 0): Buffer {
+    if (this.chunks !== undefined) return this.assemble(start);
+    const n = this.length - start;
     const out = Buffer.allocUnsafe(n);
     if (n <= 64) {
       const b = this.buf;
-      for (let i = 0; i < n; i++) out[i] = b[i]!;
+      for (let i = 0; i < n; i++) out[i] = b[start + i]!;
     } else {
-      this.buf.copy(out, 0, 0, n);
+      this.buf.copy(out, 0, start, this.length);
     }
     return out;
   }
 
-  private assemble(): Buffer {
-    const out = Buffer.allocUnsafe(this.size);
-    let from = 0;
+  private assemble(start = 0): Buffer {
+    const out = Buffer.allocUnsafe(this.size - start);
+    let from = start;
     let to = 0;
     for (const c of this.chunks!) {
       to += this.buf.copy(out, to, from, c.at);
@@ -194,8 +205,8 @@ export class Writer {
    * A view of the bytes written so far: valid only until the next write or reset. (With
    * deferred chunks, a fresh copy.)
    */
-  view(): Buffer {
-    if (this.chunks !== undefined) return this.assemble();
-    return this.buf.subarray(0, this.length);
+  view(start = 0): Buffer {
+    if (this.chunks !== undefined) return this.assemble(start);
+    return this.buf.subarray(start, this.length);
   }
 }

@@ -226,6 +226,23 @@ describe('term/encode: large binaries', () => {
   });
 });
 
+describe('term/encode: results share a slab without overwriting each other', () => {
+  it('keeps every earlier result intact across slabs, growth, errors and compression', () => {
+    const made: [Term, Buffer][] = [];
+    for (let i = 0; i < 5000; i++) {
+      const t: Term =
+        i % 997 === 0
+          ? 'x'.repeat(70_000 + i) // outgrows the slab
+          : i % 13 === 0
+            ? new Array(200).fill(atom('z'))
+            : tuple(i, 'v'.repeat(i % 50));
+      if (i % 101 === 0) assert.throws(() => encode([undefined as unknown as Term]));
+      made.push([t, encode(t, i % 13 === 0 ? { compressed: true } : undefined)]);
+    }
+    for (const [t, b] of made) assert.ok(equals(decode(b), t));
+  });
+});
+
 describe('term/encode: encodeInto', () => {
   it('appends terms without the version byte', () => {
     const w = new Writer(16);
