@@ -4,6 +4,8 @@
 // plus the target going down mid-call and multicall with a dead node), and the seed's
 // own `:rpc.call` lines from an Elixir node.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { formatTerm } from '../../../src/process/format.ts';
 import { memoryLogger } from '../../../src/process/logger.ts';
@@ -490,6 +492,62 @@ describe('rpc: against real erl and elixir', { skip }, () => {
           assert.deepEqual(m.results.map(text), ['ok', 'ok', ...(ex ? ['ok'] : [])]);
         } finally {
           await victim.stop();
+        }
+      });
+
+      it('rpc/serve: a beamlink node killed mid-call gives BEAM callers {badrpc, nodedown}', async () => {
+        const child = spawn(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            'test/interop/rpc/rpc-child.ts',
+            uniqueName('child'),
+            COOKIE,
+            String(epmd.port),
+          ],
+          { cwd: new URL('../../../', import.meta.url), stdio: 'pipe' },
+        );
+        const lines: string[] = [];
+        const waiters: (() => void)[] = [];
+        createInterface({ input: child.stdout }).on('line', (l) => {
+          lines.push(l);
+          for (const w of waiters.splice(0)) w();
+        });
+        /** Waits until `count` lines match `re`; returns the first. */
+        const waitLine = async (re: RegExp, count = 1): Promise<string> => {
+          const deadline = Date.now() + 60_000;
+          for (;;) {
+            const found = lines.filter((l) => re.test(l));
+            if (found.length >= count) return found[0]!;
+            if (Date.now() > deadline || child.exitCode !== null) {
+              throw new Error(`no line ${re} from the child: ${lines.join('\n')}`);
+            }
+            await new Promise<void>((r) => {
+              waiters.push(r);
+              setTimeout(r, 200);
+            });
+          }
+        };
+        try {
+          const name = (await waitLine(/^ready /)).slice(6);
+          assert.equal(await erl.eval(`rpc:call('${name}', child, add, [1, 2]).`), '3');
+          await erl.eval(
+            `KMe = self(), spawn(fun() -> KMe ! {k1, rpc:call('${name}', child, hang, [])} end), ` +
+              `spawn(fun() -> KMe ! {k2, try erpc:call('${name}', child, hang, []) catch KC:KR -> {KC, KR} end} end).`,
+          );
+          await waitLine(/^called hang$/, 2);
+          child.kill('SIGKILL');
+          assert.equal(
+            await erl.eval(`receive {k1, KR1} -> KR1 after 30000 -> none end.`),
+            '{badrpc,nodedown}',
+          );
+          assert.equal(
+            await erl.eval(`receive {k2, KR2} -> KR2 after 30000 -> none end.`),
+            '{error,{erpc,noconnection}}',
+          );
+        } finally {
+          child.kill('SIGKILL');
         }
       });
     });
