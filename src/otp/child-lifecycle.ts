@@ -86,8 +86,16 @@ export async function startChildProcess(
   }
 }
 
-/** `true` when `m` is `{'DOWN', ref, process, pid, _}`. */
-function isDownFor(m: Term, ref: Ref): boolean {
+/**
+ * `true` when `m` is `{'DOWN', ref, process, pid, _}` for monitor `ref` (the match a
+ * supervisor and a task owner both receive on).
+ *
+ * @example
+ * ```ts
+ * const down = await self.receive((m) => isDownFor(m, mon), { timeout: 5000 });
+ * ```
+ */
+export function isDownFor(m: Term, ref: Ref): boolean {
   return (
     m instanceof Tuple &&
     m.length === 5 &&

@@ -35,6 +35,7 @@
 import { ExitError } from '../process/errors.ts';
 import type { Process } from '../process/process.ts';
 import { atom, Pid, Ref, Tuple, tuple, type Term, type TermObject } from '../term/types.ts';
+import { isDownFor } from './child-lifecycle.ts';
 import { TaskOwnerError } from './errors.ts';
 
 const DOWN = atom('DOWN');
@@ -119,14 +120,15 @@ function isReply(m: Term, ref: Ref): boolean {
   );
 }
 
-function isDown(m: Term, ref: Ref): boolean {
-  return (
+/** `{Ref, Reply}` or `{'DOWN', Ref, ...}` for any task ref whose key is in `refs`. */
+function replyOrDownIn(refs: ReadonlyMap<string, number>): (m: Term) => boolean {
+  return (m) =>
     m instanceof Tuple &&
-    m.length === 5 &&
-    m.elements[0] === DOWN &&
-    m.elements[1] instanceof Ref &&
-    m.elements[1].key === ref.key
-  );
+    ((m.length === 2 && m.elements[0] instanceof Ref && refs.has(m.elements[0].key)) ||
+      (m.length === 5 &&
+        m.elements[0] === DOWN &&
+        m.elements[1] instanceof Ref &&
+        refs.has(m.elements[1].key)));
 }
 
 /** Elixir's `reason/2`: `noconnection` becomes `{nodedown, Node}`. */
@@ -204,7 +206,9 @@ export class Task {
           timeout === Infinity ? atom('infinity') : timeout,
         ]),
       );
-    const m = await self.receive((x) => isReply(x, task.ref) || isDown(x, task.ref), { timeout });
+    const m = await self.receive((x) => isReply(x, task.ref) || isDownFor(x, task.ref), {
+      timeout,
+    });
     if (m === undefined) {
       self.demonitor(task.ref, { flush: true });
       throw new ExitError(where(atom('timeout')), `Task.await timed out after ${timeout} ms`);
@@ -231,7 +235,9 @@ export class Task {
     timeout: number = 5000,
   ): Promise<TaskResult<T>> {
     checkOwner(self, task, 'yield');
-    const m = await self.receive((x) => isReply(x, task.ref) || isDown(x, task.ref), { timeout });
+    const m = await self.receive((x) => isReply(x, task.ref) || isDownFor(x, task.ref), {
+      timeout,
+    });
     if (m === undefined) return undefined;
     const t = m as Tuple;
     if (t.length === 2) {
@@ -269,13 +275,13 @@ export class Task {
     let mode: 'shutdown' | 'brutal_kill' | 'timeout_kill' =
       shutdown === 'brutal_kill' ? 'brutal_kill' : 'shutdown';
     self.exitProcess(task.pid, mode === 'brutal_kill' ? KILL : SHUTDOWN);
-    let m = await self.receive((x) => isDown(x, task.ref), {
+    let m = await self.receive((x) => isDownFor(x, task.ref), {
       timeout: shutdown === 'brutal_kill' ? Infinity : shutdown,
     });
     if (m === undefined) {
       self.exitProcess(task.pid, KILL);
       mode = 'timeout_kill';
-      m = await self.receive((x) => isDown(x, task.ref));
+      m = await self.receive((x) => isDownFor(x, task.ref));
     }
     const down = m as Tuple;
     const reason = down.elements[4]!;
@@ -325,13 +331,7 @@ export class Task {
     const index = new Map(tasks.map((t, i) => [t.ref.key, i]));
     const results = new Array<T>(tasks.length);
     const deadline = performance.now() + timeout;
-    const mine = (x: Term): boolean =>
-      x instanceof Tuple &&
-      ((x.length === 2 && x.elements[0] instanceof Ref && index.has(x.elements[0].key)) ||
-        (x.length === 5 &&
-          x.elements[0] === DOWN &&
-          x.elements[1] instanceof Ref &&
-          index.has(x.elements[1].key)));
+    const mine = replyOrDownIn(index);
     while (index.size > 0) {
       const left = timeout === Infinity ? Infinity : Math.max(0, deadline - performance.now());
       const m = await self.receive(mine, { timeout: left });
@@ -370,13 +370,7 @@ export class Task {
     const index = new Map(tasks.map((t, i) => [t.ref.key, i]));
     const results: TaskResult<T>[] = tasks.map(() => undefined);
     const deadline = performance.now() + timeout;
-    const mine = (x: Term): boolean =>
-      x instanceof Tuple &&
-      ((x.length === 2 && x.elements[0] instanceof Ref && index.has(x.elements[0].key)) ||
-        (x.length === 5 &&
-          x.elements[0] === DOWN &&
-          x.elements[1] instanceof Ref &&
-          index.has(x.elements[1].key)));
+    const mine = replyOrDownIn(index);
     while (index.size > 0) {
       const left = timeout === Infinity ? Infinity : Math.max(0, deadline - performance.now());
       const m = await self.receive(mine, { timeout: left });
