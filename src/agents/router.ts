@@ -13,7 +13,8 @@
  *   sharing the key lands on the same node, computed alike on every node without asking
  *   anyone (at the price of hotspots, as the lesson warns).
  *
- * Lookup order: this node's agents, the cluster directory (cluster-directory.ts), this
+ * Lookup order: the cluster directory (cluster-directory.ts; it holds this node's agents
+ * too, and after a partition names the winner everywhere), this node's agents, this
  * node's AgentDirectory, then `AgentFramework.AgentSupervisor.whereis/1` on every
  * connected node by rpc (which also finds agents on nodes the directory has not heard
  * from yet).
@@ -191,10 +192,11 @@ export class AgentRouter {
   /** Where `name` runs, anywhere in the cluster. */
   async findAgent(name: string): Promise<AgentLocation | undefined> {
     const rt = this.#o.host.runtime;
-    const local = AgentSupervisor.whereis(rt, name);
-    if (local !== undefined) return { node: this.#o.host.name, pid: local };
+    // the cluster view first: after a partition it names the winner even on the loser's node
     const c = this.#o.cluster?.lookup(name);
     if (c !== undefined) return { node: c.node, pid: c.pid };
+    const local = AgentSupervisor.whereis(rt, name);
+    if (local !== undefined) return { node: this.#o.host.name, pid: local };
     const d = this.#o.directory?.lookup(name);
     if (d !== undefined) return { node: d.node.name, pid: d.pid };
     const rpc = this.#o.rpc;

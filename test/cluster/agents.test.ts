@@ -197,6 +197,8 @@ describe('agents: beamlink nodes only', () => {
     await until(() => conflicts.length === 1, 'conflict event');
     assert.equal(conflicts[0]!.node, b.name);
     assert.equal((conflicts[0]!.pid as Pid).key, rb.pid.key);
+    // b's router already routes to the winner
+    assert.deepEqual(await fb.router.findAgent('Dup'), { node: a.name, pid: ra.pid });
     await until(() => !b.runtime.isAlive(rb.pid), 'loser stopped');
     await until(() => fa.cluster.candidates('Dup').length === 1, 'a forgets the loser');
     assert.ok(a.runtime.isAlive(ra.pid));
