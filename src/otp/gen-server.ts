@@ -54,6 +54,7 @@ import {
   type Dest,
   crashReason,
   sameRef,
+  samePid,
 } from '../process/index.ts';
 import { Atom, ImproperList, Pid, Ref, Tuple, type Term } from '../term/types.ts';
 import { BeamlinkError } from '../errors.ts';
@@ -72,6 +73,9 @@ const NOCONNECTION = Atom.of('noconnection');
 const NODEDOWN = Atom.of('nodedown');
 const TIMEOUT = Atom.of('timeout');
 const CALLING_SELF = Atom.of('calling_self');
+const ALIAS_DEMONITOR = { alias: 'demonitor' } as const;
+const FIVE_SECONDS = { timeout: 5000 } as const;
+const FLUSH = { flush: true } as const;
 const INFINITY = Atom.of('infinity');
 const GEN_SERVER = Atom.of('gen_server');
 const CALL = Atom.of('call');
@@ -294,7 +298,7 @@ function inProcess<T>(
  * `gen:call/4`: sends `{Label, {Self, [alias|Mref]}, Request}` and waits. Rejects with the
  * bare exit reason (`noproc`, `timeout`, `{nodedown, N}`, the server's exit reason).
  */
-async function genCall(
+function genCall(
   self: Process,
   dest: Dest,
   label: Atom,
@@ -302,7 +306,8 @@ async function genCall(
   timeout: number,
   fail: (reason: Term) => ExitError,
 ): Promise<Term> {
-  if (dest instanceof Ref) throw fail(Atom.of('badarg'));
+  // not an async function: one `then` per call is cheaper than an async frame
+  if (dest instanceof Ref) return Promise.reject(fail(Atom.of('badarg')));
   const target =
     typeof dest === 'string' || dest instanceof Atom || dest instanceof Pid
       ? dest
@@ -316,8 +321,15 @@ async function genCall(
     const node = typeof target[1] === 'string' ? Atom.of(target[1]) : target[1];
     if (node === self.runtime.node) resolved = self.runtime.whereis(target[0]);
   }
-  if (resolved !== undefined && resolved.key === self.pid.key) throw fail(CALLING_SELF);
-  const mref = self.monitor(target, { alias: 'demonitor' });
+  if (resolved !== undefined && samePid(resolved, self.pid)) {
+    return Promise.reject(fail(CALLING_SELF));
+  }
+  let mref: Ref;
+  try {
+    mref = self.monitor(target, ALIAS_DEMONITOR);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   const tag = new ImproperList([ALIAS], mref);
   try {
     self.send(dest, new Tuple([label, new Tuple([self.pid, tag]), request]));
@@ -338,50 +350,57 @@ async function genCall(
         m.elements[0] === DOWN &&
         m.elements[1] instanceof Ref &&
         sameRef(m.elements[1], mref)));
-  const m = (await self.receive(match, { timeout })) as Tuple | undefined;
-  if (m === undefined) {
-    self.demonitor(mref, { flush: true });
-    const late = self.poll(
-      (x) => x instanceof Tuple && x.elements.length === 2 && isTag(x.elements[0]),
-    ) as Tuple | undefined;
-    if (late !== undefined) return late.elements[1]!;
-    throw fail(TIMEOUT);
-  }
-  if (m.elements.length === 2) {
-    self.demonitor(mref, { flush: true });
-    return m.elements[1]!;
-  }
-  const reason = m.elements[4]!;
-  if (reason === NOCONNECTION) {
-    const node =
-      target instanceof Pid
-        ? target.node
-        : Array.isArray(target)
-          ? destTerm(target as Dest)
-          : self.runtime.node;
-    throw fail(new Tuple([NODEDOWN, node instanceof Tuple ? node.elements[1]! : node]));
-  }
-  throw fail(reason);
+  const received = self.receive(match, timeout === 5000 ? FIVE_SECONDS : { timeout });
+  return received.then((r) => {
+    const m = r as Tuple | undefined;
+    if (m === undefined) {
+      self.demonitor(mref, FLUSH);
+      const late = self.poll(
+        (x) => x instanceof Tuple && x.elements.length === 2 && isTag(x.elements[0]),
+      ) as Tuple | undefined;
+      if (late !== undefined) return late.elements[1]!;
+      throw fail(TIMEOUT);
+    }
+    if (m.elements.length === 2) {
+      self.demonitor(mref, FLUSH);
+      return m.elements[1]!;
+    }
+    const reason = m.elements[4]!;
+    if (reason === NOCONNECTION) {
+      const node =
+        target instanceof Pid
+          ? target.node
+          : Array.isArray(target)
+            ? destTerm(target as Dest)
+            : self.runtime.node;
+      throw fail(new Tuple([NODEDOWN, node instanceof Tuple ? node.elements[1]! : node]));
+    }
+    throw fail(reason);
+  });
 }
 
 /** Sends `{Tag, Reply}` to the caller of `from` (via its alias when the tag is one). */
 function sendReply(via: Process | Runtime, from: Tuple, value: Term): void {
   const pid = from.elements[0];
   const tag = from.elements[1]!;
-  const msg = new Tuple([tag, value]);
-  const send = (d: Dest): void => {
-    try {
-      via.send(d, msg);
-    } catch {
-      // gen:reply ignores failures
+  let dest: Dest | undefined;
+  if (tag instanceof ImproperList) {
+    const head = tag.elements[0];
+    if (head === ALIAS && tag.tail instanceof Ref) dest = tag.tail;
+    else if (
+      head instanceof ImproperList &&
+      head.elements[0] === ALIAS &&
+      head.tail instanceof Ref
+    ) {
+      dest = head.tail;
     }
-  };
-  if (tag instanceof ImproperList && tag.elements[0] === ALIAS && tag.tail instanceof Ref)
-    send(tag.tail);
-  else if (tag instanceof ImproperList && tag.elements[0] instanceof ImproperList) {
-    const inner = tag.elements[0];
-    if (inner.elements[0] === ALIAS && inner.tail instanceof Ref) send(inner.tail);
-  } else if (pid instanceof Pid) send(pid);
+  } else if (pid instanceof Pid) dest = pid;
+  if (dest === undefined) return;
+  try {
+    via.send(dest, new Tuple([tag, value]));
+  } catch {
+    // gen:reply ignores failures
+  }
 }
 
 /**
@@ -1016,7 +1035,7 @@ export abstract class GenServer<
           sameRef(m.elements[0], tag),
       );
       if (down === undefined) {
-        self.demonitor(mref, { flush: true });
+        self.demonitor(mref, FLUSH);
         throw new ExitError(TIMEOUT);
       }
       const r = down.elements[4]!;

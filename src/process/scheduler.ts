@@ -23,6 +23,8 @@ export interface Runnable {
   queued: boolean;
 }
 
+const RESOLVED = Promise.resolve();
+
 /** Default units of work per event-loop turn. */
 export const DEFAULT_BUDGET = 4096;
 
@@ -96,7 +98,8 @@ export class Scheduler<P extends Runnable> {
     if (this.pending !== 0) return;
     if (this.used < this.budget) {
       this.pending = 1;
-      queueMicrotask(this.drainMicro);
+      // not queueMicrotask: Node wraps each call in an AsyncResource
+      void RESOLVED.then(this.drainMicro);
     } else {
       this.pending = 2;
       setImmediate(this.drainMacro);

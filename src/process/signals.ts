@@ -184,7 +184,7 @@ export function demonitor(rt: Runtime, p: Process, ref: Ref, flush: boolean): bo
       });
     }
   }
-  if (flush && p.mailbox !== null) {
+  if (flush && p.mailbox !== null && p.mailbox.length > 0) {
     p.mailbox.removeAll(
       (m) =>
         m instanceof Tuple &&
