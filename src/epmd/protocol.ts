@@ -266,18 +266,43 @@ export function encodeAlive2Req(node: NodeInfo): Buffer {
   if (node.extra.length > MAX_NAME_BYTES) {
     throw new EpmdBadRequestError(`extra field of ${node.extra.length} bytes (max 1020)`, 0);
   }
-  const body = Buffer.allocUnsafe(13 + name.length + node.extra.length);
+  const body = Buffer.allocUnsafe(1 + NODE_INFO_FIXED + name.length + node.extra.length);
   body[0] = EpmdTag.ALIVE2_REQ;
-  body.writeUInt16BE(node.port, 1);
-  body[3] = node.nodeType;
-  body[4] = node.protocol;
-  body.writeUInt16BE(node.highest, 5);
-  body.writeUInt16BE(node.lowest, 7);
-  body.writeUInt16BE(name.length, 9);
-  name.copy(body, 11);
-  body.writeUInt16BE(node.extra.length, 11 + name.length);
-  body.set(node.extra, 13 + name.length);
+  writeNodeInfo(body, 1, node, name);
   return frame(body);
+}
+
+/** Bytes of a node-info block besides the name and extra: port, type, protocol, versions, two lengths. */
+const NODE_INFO_FIXED = 12;
+
+/**
+ * Writes the node-info block that ALIVE2_REQ (at 1) and PORT2_RESP (at 2) share:
+ * `PortNo:16 NodeType:8 Protocol:8 HighestVersion:16 LowestVersion:16 Nlen:16 NodeName Elen:16 Extra`.
+ */
+function writeNodeInfo(out: Buffer, at: number, node: NodeInfo, name: Buffer): void {
+  out.writeUInt16BE(node.port, at);
+  out[at + 2] = node.nodeType;
+  out[at + 3] = node.protocol;
+  out.writeUInt16BE(node.highest, at + 4);
+  out.writeUInt16BE(node.lowest, at + 6);
+  out.writeUInt16BE(name.length, at + 8);
+  name.copy(out, at + 10);
+  out.writeUInt16BE(node.extra.length, at + 10 + name.length);
+  out.set(node.extra, at + 12 + name.length);
+}
+
+/** Reads the node-info block written by {@link writeNodeInfo}; the caller has checked the lengths. */
+function readNodeInfo(buf: Buffer, at: number, name: string, nlen: number, elen: number): NodeInfo {
+  const extraAt = at + NODE_INFO_FIXED + nlen;
+  return {
+    port: buf.readUInt16BE(at),
+    nodeType: buf[at + 2]!,
+    protocol: buf[at + 3]!,
+    highest: buf.readUInt16BE(at + 4),
+    lowest: buf.readUInt16BE(at + 6),
+    name,
+    extra: Buffer.from(buf.subarray(extraAt, extraAt + elen)),
+  };
 }
 
 /**
@@ -395,15 +420,7 @@ function decodeAlive2(body: Buffer): EpmdRequest {
   const nul = raw.indexOf(0);
   if (nul >= 0) throw new EpmdBadRequestError('node name contains NUL', 11 + nul, tag);
   const checked = checkName(raw);
-  const node: NodeInfo = {
-    port: body.readUInt16BE(1),
-    nodeType: body[3]!,
-    protocol: body[4]!,
-    highest: body.readUInt16BE(5),
-    lowest: body.readUInt16BE(7),
-    name: checked ?? raw.toString('utf8'),
-    extra: Buffer.from(body.subarray(elenAt + 2, elenAt + 2 + elen)),
-  };
+  const node = readNodeInfo(body, 1, checked ?? raw.toString('utf8'), nlen, elen);
   if (checked === undefined) return { type: 'ALIVE2_REQ', node, refusal: 'invalid node name' };
   if (elen > MAX_NAME_BYTES) return { type: 'ALIVE2_REQ', node, refusal: 'extra too long' };
   return { type: 'ALIVE2_REQ', node };
@@ -479,18 +496,10 @@ export function decodeAlive2Resp(buf: Buffer): Alive2Response | undefined {
 export function encodePort2Resp(node: NodeInfo | null): Buffer {
   if (node === null) return Buffer.of(EpmdTag.PORT2_RESP, 1);
   const name = Buffer.from(node.name, 'utf8');
-  const out = Buffer.allocUnsafe(14 + name.length + node.extra.length);
+  const out = Buffer.allocUnsafe(2 + NODE_INFO_FIXED + name.length + node.extra.length);
   out[0] = EpmdTag.PORT2_RESP;
   out[1] = 0;
-  out.writeUInt16BE(node.port, 2);
-  out[4] = node.nodeType;
-  out[5] = node.protocol;
-  out.writeUInt16BE(node.highest, 6);
-  out.writeUInt16BE(node.lowest, 8);
-  out.writeUInt16BE(name.length, 10);
-  name.copy(out, 12);
-  out.writeUInt16BE(node.extra.length, 12 + name.length);
-  out.set(node.extra, 14 + name.length);
+  writeNodeInfo(out, 2, node, name);
   return out;
 }
 
@@ -523,15 +532,7 @@ export function decodePort2Resp(buf: Buffer, complete = false): NodeInfo | null 
   if (buf.length > 14 + nlen + elen) {
     throw new EpmdBadReplyError({}, 'PORT2_RESP longer than its fields', buf);
   }
-  return {
-    port: buf.readUInt16BE(2),
-    nodeType: buf[4]!,
-    protocol: buf[5]!,
-    highest: buf.readUInt16BE(6),
-    lowest: buf.readUInt16BE(8),
-    name: buf.subarray(12, 12 + nlen).toString('utf8'),
-    extra: Buffer.from(buf.subarray(14 + nlen, 14 + nlen + elen)),
-  };
+  return readNodeInfo(buf, 2, buf.subarray(12, 12 + nlen).toString('utf8'), nlen, elen);
 }
 
 /**
