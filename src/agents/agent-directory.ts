@@ -114,6 +114,9 @@ export class AgentDirectory {
     return {
       init: () => ({ ok: null }),
       handleCall: (req: Term) => ({ reply: this.handle(req), state: null }),
+      // stray casts and messages are dropped: bad input must not take the table down
+      handleCast: () => ({ noreply: true, state: null }),
+      handleInfo: () => ({ noreply: true, state: null }),
     };
   }
 

@@ -241,6 +241,7 @@ export class ClusterDirectory {
         }
         return { reply: new Tuple([atom('error'), atom('unknown_request')]), state: null };
       },
+      handleCast: () => ({ noreply: true, state: null }),
       terminate: () => {
         this.#self = null;
       },

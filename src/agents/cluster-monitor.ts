@@ -122,6 +122,9 @@ export function clusterMonitorCallbacks(
       }
       return { noreply: true, state: s };
     },
+    handleCast(_req: Term, s: MonitorState) {
+      return { noreply: true, state: s };
+    },
     terminate(_reason: Term, s: MonitorState) {
       s.unsubscribe();
     },

@@ -238,6 +238,7 @@ export function agentEventLogger(
       }
       return { reply: state.recent.slice(state.recent.length - n).map(eventTerm), state };
     },
+    handleCast: (_req: Term, state: AgentEventLoggerState) => ({ noreply: true, state }),
     formatState: (state) => ({ keep: state.keep, recent: state.recent.map(eventTerm) }),
   };
 }

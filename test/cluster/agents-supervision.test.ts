@@ -18,7 +18,8 @@ import { EpmdDaemon } from '../../src/epmd/daemon.ts';
 import { startNode, type BeamNode } from '../../src/kernel/start-node.ts';
 import { Supervisor } from '../../src/otp/supervisor.ts';
 import { memoryLogger } from '../../src/process/index.ts';
-import { atom } from '../../src/term/types.ts';
+import { Tuple, atom, tuple } from '../../src/term/types.ts';
+import { GenServer } from '../../src/otp/gen-server.ts';
 import { uniqueName } from '../support/erlang-peer.ts';
 
 async function until(pred: () => boolean, what: string, ms = 10_000): Promise<void> {
@@ -106,5 +107,61 @@ describe('agents: supervision on one node', () => {
     await until(() => fw.directory.lookup('Temp-2') === undefined, 'directory cleaned');
     assert.equal(AgentSupervisor.whereis(node.runtime, 'Temp-1'), undefined);
     assert.equal(AgentSupervisor.whereis(node.runtime, 'Temp-2'), undefined);
+  });
+
+  it('agents/service: garbage sent to every service and agent leaves them all running', async () => {
+    const r = await AgentSupervisor.startAgent(node.runtime, 'Sturdy');
+    assert.ok(r.ok);
+    const services = [
+      AGENT_MODULES.AgentDirectory,
+      AGENT_MODULES.ClusterDirectory,
+      AGENT_MODULES.ClusterMonitor,
+      AGENT_MODULES.AgentEventLogger,
+      AGENT_MODULES.Registry,
+    ];
+    const pids = services.map((n) => node.runtime.whereis(n)!);
+    const garbage = [
+      atom('x'),
+      tuple(atom('cd_hello')),
+      tuple(atom('cd_put'), atom('other@vm'), 'not a map'),
+      tuple(atom('cd_sync'), 1, 2),
+      tuple(atom('cd_del'), atom('other@vm'), 5, 6),
+      tuple(atom('nodedown'), 'not-an-atom'),
+      tuple(atom('DOWN'), 1, 2, 3, 4),
+      tuple(atom('agent_event'), { type: 7 }),
+      tuple(atom('$agent_task_done'), 'nope', atom('ok'), 1),
+      tuple(atom('$gen_cast'), tuple(atom('send_task'), 42, 1)),
+      new Map([[1, 2]]),
+    ];
+    for (const dest of [...pids, r.pid]) for (const g of garbage) node.send(dest, g);
+    // calls with nonsense get an error reply, not a crash
+    for (const dest of [
+      AGENT_MODULES.AgentDirectory,
+      AGENT_MODULES.ClusterDirectory,
+      AGENT_MODULES.ClusterMonitor,
+    ])
+      assert.ok(
+        (await GenServer.call(node.runtime, dest, tuple(atom('nonsense'), 1))) instanceof Tuple,
+      );
+    assert.equal(await AgentServer.queueLength(node.runtime, r.pid), 0);
+    for (const p of [...pids, r.pid]) assert.ok(node.runtime.isAlive(p));
+    assert.equal(node.runtime.whereis(AGENT_MODULES.ClusterMonitor)?.key, pids[2]!.key);
+    // rpc with bad arguments fails the call, not the node
+    const bad = await fw.rpc.call(
+      node.name,
+      'Elixir.AgentFramework.AgentSupervisor',
+      'start_agent',
+      [123],
+    );
+    assert.ok(bad instanceof Tuple && bad.elements[0] === atom('badrpc'));
+    assert.deepEqual(
+      await fw.rpc.call(node.name, 'Elixir.AgentFramework.AgentDirectory', 'register', [
+        'x',
+        'no',
+        1,
+      ]),
+      tuple(atom('error'), atom('badarg')),
+    );
+    assert.ok(node.runtime.isAlive(r.pid));
   });
 });
