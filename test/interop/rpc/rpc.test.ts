@@ -265,6 +265,42 @@ describe('rpc: against real erl and elixir', { skip }, () => {
         );
       });
 
+      it("rpc/rex: erl's rpc nodes observer learns that beamlink serves erpc", async () => {
+        // OTP 25's observer sends {self(), features_request} to {rex, Node} on nodeup
+        const obs = await erl.eval(
+          `ObsWait = fun ObsW(N) -> case persistent_term:get(rex_nodes_observer, none) of none -> none; ` +
+            `Tab -> case ets:lookup(Tab, TS) of [] when N > 0 -> timer:sleep(20), ObsW(N - 1); L -> L end end end, ObsWait(250).`,
+        );
+        // the table exists on OTP 25 (read by nothing, PROTOCOL-OTP25.md §1.4); later releases may drop it
+        if (release.otp === 25) assert.notEqual(obs, 'none');
+        if (obs !== 'none') assert.equal(obs, `[{${node.name},true}]`);
+      });
+
+      it('rpc/serve: a hidden erl node calls too', async () => {
+        const hidden = await ErlangPeer.start({
+          release,
+          epmdPort: epmd.port,
+          sname: uniqueName('hid'),
+          cookie: COOKIE,
+          args: ['-hidden'],
+        });
+        try {
+          assert.equal(await hidden.eval(`rpc:call('${node.name}', my_mod, add, [1, 2]).`), '3');
+          assert.equal(
+            await hidden.eval(`rpc:call('${node.name}', erlang, nodes, [hidden]).`),
+            `[${hidden.node}]`,
+          );
+          assert.equal(
+            await hidden
+              .eval(`rpc:call('${node.name}', erlang, nodes, []).`)
+              .then((t) => t.includes(hidden.node)),
+            false,
+          );
+        } finally {
+          await hidden.stop();
+        }
+      });
+
       it('rpc/serve: spawn/4 of a registered function runs it; an unknown one dies with undef', async () => {
         assert.equal(
           await erl.eval(
