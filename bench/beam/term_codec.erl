@@ -1,9 +1,13 @@
 %% BEAM twin of bench/term/codec.bench.ts: the same four values through
 %% term_to_binary/1 and binary_to_term/1. Prints "<group>/<case> <ns per op>".
 -module(term_codec).
--export([main/0]).
+-export([main/0, main/1]).
 
-main() ->
+main() -> main(cpu).
+
+%% Clock: cpu (statistics(runtime), CPU ms of the VM) or wall (monotonic time).
+main(Clock) ->
+    put(clock, Clock),
     Pid = list_to_pid("<0.113.0>"),
     Ref = make_ref(), % same size as the TypeScript side's ref (3 words)
     Payload = #{id => 42, name => <<"agent-7">>, skills => [<<"search">>, <<"summarize">>],
@@ -21,16 +25,26 @@ main() ->
               io:format("term.encode/~s ~.1f~nterm.decode/~s ~.1f~n", [Name, E, Name, D])
       end, Workloads).
 
-%% Nanoseconds per call: batches doubling until one takes 0.3 s; best of three.
+%% Nanoseconds per call: batches doubling until one takes 0.2 s; best of three.
 per_op(F) ->
-    lists:min([per_op(F, 1) || _ <- [1, 2, 3]]).
+    N = calibrate(F, 1),
+    lists:min([batch(F, N) / N || _ <- [1, 2, 3]]).
 
-per_op(F, N) ->
-    T0 = erlang:monotonic_time(nanosecond),
+calibrate(F, N) ->
+    case batch(F, N) < 200000000 of
+        true -> calibrate(F, N * 2);
+        false -> N
+    end.
+
+batch(F, N) ->
+    T0 = now_ns(),
     loop(F, N),
-    T = erlang:monotonic_time(nanosecond) - T0,
-    if T < 300000000 -> per_op(F, N * 2);
-       true -> T / N
+    now_ns() - T0.
+
+now_ns() ->
+    case get(clock) of
+        wall -> erlang:monotonic_time(nanosecond);
+        _ -> {Ms, _} = statistics(runtime), Ms * 1000000
     end.
 
 loop(_, 0) -> ok;
