@@ -12,15 +12,24 @@ import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { epmdCommand } from './commands/epmd.ts';
 import { namesCommand } from './commands/names.ts';
-import { startCommand } from './commands/start.ts';
+import { cookieCommand } from './commands/cookie.ts';
+import { demoCommand } from './commands/demo.ts';
+import { nodesCommand } from './commands/nodes.ts';
+import { pingCommand } from './commands/ping.ts';
+import { procsCommand } from './commands/procs.ts';
+import { remshCommand } from './commands/remsh.ts';
+import { rpcCommand } from './commands/rpc.ts';
+import { serveCommand } from './commands/serve.ts';
+import { shellCommand } from './commands/shell.ts';
 import { processIo, type CliIo } from './io.ts';
+import { CliError } from './node-setup.ts';
 
 /**
  * Builds the program with every verb.
  *
  * @example
  * ```ts
- * buildProgram().commands.map((c) => c.name()) // ['epmd', 'names', 'start']
+ * buildProgram().commands.map((c) => c.name()) // ['shell', 'start', 'demo', 'remsh', 'rpc', ...]
  * ```
  */
 export function buildProgram(io: CliIo = processIo()): Command {
@@ -29,9 +38,24 @@ export function buildProgram(io: CliIo = processIo()): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride()
     .showHelpAfterError();
-  for (const command of [epmdCommand(io), namesCommand(io), startCommand()]) {
+  const verbs = [
+    shellCommand(io),
+    serveCommand(io),
+    demoCommand(io),
+    remshCommand(io),
+    rpcCommand(io),
+    pingCommand(io),
+    nodesCommand(io),
+    procsCommand(io),
+    namesCommand(io),
+    epmdCommand(io),
+    cookieCommand(io),
+  ];
+  for (const command of verbs) {
     // addCommand() does not pass output, exitOverride and help settings down: copy them.
-    program.addCommand(command.copyInheritedSettings(program));
+    program.addCommand(command.copyInheritedSettings(program), {
+      isDefault: command.name() === 'shell',
+    });
   }
   return program;
 }
@@ -52,6 +76,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
     io.err(`beamlink: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (e instanceof CliError && e.hint) io.err(`  how to fix: ${e.hint}\n`);
     return 1;
   }
   return io.exitCode;
