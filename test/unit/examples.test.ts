@@ -3,9 +3,12 @@
  * it (`node --import tsx examples/<name>.ts`), and checks that it exits 0 by itself and
  * prints what its comments promise. An example that rots — an API renamed, a result
  * changed, a node that never stops — fails here.
+ *
+ * It also checks that the cross-layer pages (docs/README.md, elixir.md, interop.md) point
+ * at files that exist: every test file interop.md names as proof, every relative link.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -77,6 +80,31 @@ function run(file: string): Promise<{ code: number | null; stdout: string; stder
     );
   });
 }
+
+describe('examples: docs references', () => {
+  const pages = ['README.md', 'elixir.md', 'interop.md'].map((f) => join(root, 'docs', f));
+
+  test('examples: every test file docs/interop.md cites exists', () => {
+    const text = readFileSync(join(root, 'docs', 'interop.md'), 'utf8');
+    const cited = new Set(
+      [...text.matchAll(/`((?:test\/)?[\w/.-]+\.test\.ts)`/g)].map((m) => m[1]!),
+    );
+    assert.ok(cited.size > 20, `only ${cited.size} test files cited`);
+    for (const path of cited) {
+      const full = join(root, path.startsWith('test/') ? path : join('test', 'interop', path));
+      assert.ok(existsSync(full), `docs/interop.md cites ${path}, which does not exist`);
+    }
+  });
+
+  test('examples: relative links in the cross-layer pages resolve', () => {
+    for (const page of pages) {
+      for (const [, link] of readFileSync(page, 'utf8').matchAll(/\]\(([^)#\s]+)/g)) {
+        if (/^[a-z]+:/.test(link!)) continue;
+        assert.ok(existsSync(join(root, 'docs', link!)), `${page} links to missing ${link}`);
+      }
+    }
+  });
+});
 
 describe('examples', () => {
   test('examples: there are examples, each under 40 lines, each with expectations', () => {
