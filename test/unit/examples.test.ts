@@ -24,6 +24,8 @@ const erlInstalled = spawnSync('erl', ['-noshell', '-eval', 'halt().'], { timeou
   ? false
   : true;
 
+const elixirInstalled = spawnSync('elixir', ['-e', ''], { timeout: 60_000 }).error ? false : true;
+
 /** Lines (or parts of lines) each example must print; a new example needs an entry. */
 const expected: Record<string, readonly RegExp[]> = {
   '01-codec.ts': [
@@ -61,6 +63,12 @@ const expected: Record<string, readonly RegExp[]> = {
         /^\[ex_ts@\S+\]$/m,
       ]
     : [/^erl is not installed$/m],
+  '07-from-elixir.ts': elixirInstalled
+    ? [
+        /^1\n2\n2\n\[:ex_gs@\S+\]$/m,
+        /^inbox got \{:hello, #PID<[1-9]\d*\.\d+\.\d+>, ~c"charlist", %\{from: :elixir\}\}$/m,
+      ]
+    : [/^elixir is not installed$/m],
   '06-pubsub.ts': [
     /^\[ '#PID<\d\.\d+\.0>', '#PID<\d\.\d+\.0>' \]$/m,
     /^b received \{:new_msg, "hi"\}$/m,
