@@ -150,20 +150,17 @@ export class ClusterDirectory {
       .filter((e) => e !== undefined);
   }
 
-  /** How many names each node wins (the load the router balances). */
+  /** How many names each node wins (the load the router balances); one pass. */
   loads(): Map<string, number> {
-    const out = new Map<string, number>();
-    const seen = new Set<string>();
-    const count = (m: ReadonlyMap<string, ClusterEntry>): void => {
-      for (const name of m.keys()) {
-        if (seen.has(name)) continue;
-        seen.add(name);
-        const w = this.lookup(name)!;
-        out.set(w.node, (out.get(w.node) ?? 0) + 1);
+    const best = new Map<string, ClusterEntry>(this.#local);
+    for (const m of this.#remote.values()) {
+      for (const [name, e] of m) {
+        const b = best.get(name);
+        if (b === undefined || wins(e, b)) best.set(name, e);
       }
-    };
-    count(this.#local);
-    for (const m of this.#remote.values()) count(m);
+    }
+    const out = new Map<string, number>();
+    for (const e of best.values()) out.set(e.node, (out.get(e.node) ?? 0) + 1);
     return out;
   }
 
