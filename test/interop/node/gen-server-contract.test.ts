@@ -5,68 +5,25 @@
 // - the same protocol the other way: erl calling a beamlink GenServer with
 //   gen_server:call({Name, Node}, ...), checked against what BEAM itself answers.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { startNode, type BeamNode } from '../../../src/kernel/start-node.ts';
 import { GenServer } from '../../../src/otp/index.ts';
-import { memoryLogger, type Dest } from '../../../src/process/index.ts';
+import type { Dest } from '../../../src/process/index.ts';
 import { decode } from '../../../src/term/decode.ts';
 import { atom, Pid, tuple, type Term } from '../../../src/term/types.ts';
 import { ContractServer } from '../../contract/contract-server.ts';
 import { genServerContract, type GenServerTarget } from '../../contract/gen-server.contract.ts';
 import {
-  EpmdProcess,
-  ErlangPeer,
   erlangReleases,
   interopSkipReason,
-  uniqueName,
   type ErlangRelease,
 } from '../../support/erlang-peer.ts';
+import { startPeerAndNode, stopPeerAndNode, type PeerAndNode } from '../otp/peer-setup.ts';
 
 const skip = interopSkipReason();
 const COOKIE = 'contract_cookie';
-const SERVER_ERL = readFileSync(new URL('../../contract/erl/contract_server.erl', import.meta.url));
-
-/** Loads contract_server.erl into `peer`. */
-async function loadContractServer(peer: ErlangPeer): Promise<void> {
-  await peer.eval(
-    `CsDir = "/tmp/beamlink_cs_" ++ os:getpid(), file:make_dir(CsDir), ` +
-      `CsFile = CsDir ++ "/contract_server.erl", ` +
-      `ok = file:write_file(CsFile, base64:decode(<<"${SERVER_ERL.toString('base64')}">>)), ` +
-      `{ok, CsMod, CsBin} = compile:file(CsFile, [binary, report]), ` +
-      `file:delete(CsFile), file:del_dir(CsDir), {module, _} = code:load_binary(CsMod, CsFile, CsBin).`,
-  );
-}
-
-interface Shared {
-  epmd: EpmdProcess;
-  erl: ErlangPeer;
-  node: BeamNode;
-}
-
-async function setUp(release: ErlangRelease): Promise<Shared> {
-  const epmd = await EpmdProcess.start();
-  const erl = await ErlangPeer.start({
-    release,
-    epmdPort: epmd.port,
-    sname: uniqueName('gserl'),
-    cookie: COOKIE,
-  });
-  await loadContractServer(erl);
-  const node = await startNode({
-    sname: uniqueName('gsts'),
-    cookie: COOKIE,
-    epmdPort: epmd.port,
-    logger: memoryLogger(),
-  });
-  return { epmd, erl, node };
-}
-
-async function tearDown(s: Shared | undefined): Promise<void> {
-  await s?.node.stop();
-  await s?.erl.stop();
-  await s?.epmd.stop();
-}
+const setUp = (release: ErlangRelease): Promise<PeerAndNode> =>
+  startPeerAndNode(release, { prefix: 'gs', cookie: COOKIE, erlFiles: ['contract_server.erl'] });
+const tearDown = stopPeerAndNode;
 
 function erlangServerTarget(
   release: ErlangRelease,
@@ -113,7 +70,7 @@ describe('kernel/gen-server contract: beamlink client, Erlang gen_server', { ski
 describe('kernel/gen-server contract: erl client, beamlink GenServer', { skip }, () => {
   for (const release of skip ? [] : erlangReleases()) {
     describe(release.label, () => {
-      let s: Shared;
+      let s: PeerAndNode;
       let n = 0;
       const start = async (): Promise<string> => {
         const name = `ts_cs_${process.pid}_${++n}`;

@@ -3,11 +3,10 @@
 // - beamlink's DynamicSupervisor client calling an Elixir DynamicSupervisor;
 // - the shared DynamicSupervisor contract against Elixir's (by pid and by {Name, Node}).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { startNode, type BeamNode } from '../../../src/kernel/start-node.ts';
+import type { BeamNode } from '../../../src/kernel/start-node.ts';
 import { DynamicSupervisor } from '../../../src/otp/dynamic-supervisor.ts';
-import { memoryLogger, type Process } from '../../../src/process/index.ts';
+import type { Process } from '../../../src/process/index.ts';
 import { decode } from '../../../src/term/decode.ts';
 import { atom, Pid, Tuple, tuple } from '../../../src/term/types.ts';
 import {
@@ -16,44 +15,28 @@ import {
   type DynamicSupervisorTarget,
 } from '../../contract/dynamic-supervisor.contract.ts';
 import {
-  EpmdProcess,
-  ErlangPeer,
   erlangReleases,
   interopSkipReason,
-  uniqueName,
+  type ErlangPeer,
   type ErlangRelease,
 } from '../../support/erlang-peer.ts';
+import { startPeerAndNode, stopPeerAndNode, type PeerAndNode } from './peer-setup.ts';
 
 const skip = interopSkipReason();
 const COOKIE = 'dynsup_cookie';
-const SUP_ERL = readFileSync(new URL('../../contract/erl/contract_sup.erl', import.meta.url));
 
 function elixirTarget(
   release: ErlangRelease,
   byName: boolean,
 ): () => Promise<DynamicSupervisorTarget> {
   return async () => {
-    const epmd = await EpmdProcess.start();
-    const ex = await ErlangPeer.start({
-      release,
+    const s = await startPeerAndNode(release, {
+      prefix: 'dc',
+      cookie: COOKIE,
       elixir: true,
-      epmdPort: epmd.port,
-      sname: uniqueName('dcex'),
-      cookie: COOKIE,
+      erlFiles: ['contract_sup.erl'],
     });
-    await ex.eval(
-      `SDir = "/tmp/beamlink_dsup_" ++ os:getpid(), file:make_dir(SDir), ` +
-        `SFile = SDir ++ "/contract_sup.erl", ` +
-        `ok = file:write_file(SFile, base64:decode(<<"${SUP_ERL.toString('base64')}">>)), ` +
-        `{ok, SMod, SBin} = compile:file(SFile, [binary, report]), ` +
-        `file:delete(SFile), file:del_dir(SDir), {module, _} = code:load_binary(SMod, SFile, SBin).`,
-    );
-    const node = await startNode({
-      sname: uniqueName('dcts'),
-      cookie: COOKIE,
-      epmdPort: epmd.port,
-      logger: memoryLogger(),
-    });
+    const { erl: ex, node } = s;
     return {
       label: `Elixir DynamicSupervisor by ${byName ? 'name' : 'pid'}`,
       client: node.runtime,
@@ -67,11 +50,7 @@ function elixirTarget(
         assert.ok(pid instanceof Pid);
         return { dest: byName ? ([name, ex.node] as const) : pid, pid };
       },
-      async close() {
-        await node.stop();
-        await ex.stop();
-        await epmd.stop();
-      },
+      close: () => stopPeerAndNode(s),
     };
   };
 }
@@ -104,31 +83,15 @@ const idle = (s: Process) =>
 describe('interop/otp dynamic supervisor: against a real elixir node', { skip }, () => {
   for (const release of skip ? [] : erlangReleases()) {
     describe(release.label, { skip: !release.elixir && 'elixir not installed' }, () => {
-      let epmd: EpmdProcess;
+      let s: PeerAndNode | undefined;
       let ex: ErlangPeer;
       let node: BeamNode;
       let n = 0;
       before(async () => {
-        epmd = await EpmdProcess.start();
-        ex = await ErlangPeer.start({
-          release,
-          elixir: true,
-          epmdPort: epmd.port,
-          sname: uniqueName('dsex'),
-          cookie: COOKIE,
-        });
-        node = await startNode({
-          sname: uniqueName('dsts'),
-          cookie: COOKIE,
-          epmdPort: epmd.port,
-          logger: memoryLogger(),
-        });
+        s = await startPeerAndNode(release, { prefix: 'ds', cookie: COOKIE, elixir: true });
+        ({ erl: ex, node } = s);
       });
-      after(async () => {
-        await node?.stop();
-        await ex?.stop();
-        await epmd?.stop();
-      });
+      after(() => stopPeerAndNode(s));
 
       it('Elixir reads and drives a beamlink DynamicSupervisor', async () => {
         const name = `ts_dsup_${++n}`;

@@ -5,10 +5,8 @@
 // - erl's own supervisor module calling a beamlink Supervisor ({Name, Node}), its answers
 //   compared with what erl's supervisor answers for the same tree.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { startNode, type BeamNode } from '../../../src/kernel/start-node.ts';
-import { memoryLogger, type Dest, type Process } from '../../../src/process/index.ts';
+import { type Dest, type Process } from '../../../src/process/index.ts';
 import { Supervisor } from '../../../src/otp/supervisor.ts';
 import { decode } from '../../../src/term/decode.ts';
 import { atom, Pid, Tuple } from '../../../src/term/types.ts';
@@ -18,83 +16,59 @@ import {
   type SupervisorTarget,
 } from '../../contract/supervisor.contract.ts';
 import {
-  EpmdProcess,
-  ErlangPeer,
   erlangReleases,
   interopSkipReason,
-  uniqueName,
   type ErlangRelease,
 } from '../../support/erlang-peer.ts';
+import { startPeerAndNode, stopPeerAndNode, type PeerAndNode } from './peer-setup.ts';
 
 const skip = interopSkipReason();
 const COOKIE = 'sup_cookie';
-const SUP_ERL = readFileSync(new URL('../../contract/erl/contract_sup.erl', import.meta.url));
-
-async function loadContractSup(peer: ErlangPeer): Promise<void> {
-  await peer.eval(
-    `SDir = "/tmp/beamlink_sup_" ++ os:getpid(), file:make_dir(SDir), ` +
-      `SFile = SDir ++ "/contract_sup.erl", ` +
-      `ok = file:write_file(SFile, base64:decode(<<"${SUP_ERL.toString('base64')}">>)), ` +
-      `{ok, SMod, SBin} = compile:file(SFile, [binary, report]), ` +
-      `file:delete(SFile), file:del_dir(SDir), {module, _} = code:load_binary(SMod, SFile, SBin).`,
-  );
-}
-
-interface Shared {
-  epmd: EpmdProcess;
-  erl: ErlangPeer;
-  node: BeamNode;
-}
-
-async function setUp(release: ErlangRelease): Promise<Shared> {
-  const epmd = await EpmdProcess.start();
-  const erl = await ErlangPeer.start({
-    release,
-    epmdPort: epmd.port,
-    sname: uniqueName('superl'),
-    cookie: COOKIE,
-  });
-  await loadContractSup(erl);
-  const node = await startNode({
-    sname: uniqueName('supts'),
-    cookie: COOKIE,
-    epmdPort: epmd.port,
-    logger: memoryLogger(),
-  });
-  return { epmd, erl, node };
-}
-
-async function tearDown(s: Shared | undefined): Promise<void> {
-  await s?.node.stop();
-  await s?.erl.stop();
-  await s?.epmd.stop();
-}
+const setUp = (release: ErlangRelease): Promise<PeerAndNode> =>
+  startPeerAndNode(release, { prefix: 'sup', cookie: COOKIE, erlFiles: ['contract_sup.erl'] });
 
 /** Pids print differently on each side; the shapes must not. */
 function shape(text: string): string {
   return text.replace(/<\d+\.\d+\.\d+>/g, 'PID');
 }
 
+/** The contract's target: erl's supervisor on the file's shared peer (`shared()`). */
 function erlangSupervisorTarget(
-  release: ErlangRelease,
+  shared: () => PeerAndNode,
   byName: boolean,
 ): () => Promise<SupervisorTarget> {
   return async () => {
-    const s = await setUp(release);
+    const s = shared();
     return {
       label: `erl supervisor by ${byName ? 'name' : 'pid'}`,
       client: s.node.runtime,
-      async start(name, strategy) {
+      async start(contractName, strategy) {
+        // Both targets share one peer: keep their registered names apart.
+        const name = `${contractName}_${byName ? 'n' : 'p'}`;
         const r = await s.erl.evalFull(`element(2, contract_sup:start(${name}, ${strategy})).`);
         const pid = decode(r.bytes) as Pid;
         assert.ok(pid instanceof Pid);
         const dest: Dest = byName ? ([name, s.erl.node] as const) : pid;
         return { dest, pid };
       },
-      close: () => tearDown(s),
     };
   };
 }
+
+// One erl peer and one beamlink node per release, shared by every block of the file.
+const peers = new Map<string, PeerAndNode>();
+const sharedFor = (release: ErlangRelease) => (): PeerAndNode => {
+  const s = peers.get(release.label);
+  assert.ok(s, `the ${release.label} peer did not start`);
+  return s;
+};
+before(async () => {
+  for (const release of skip ? [] : erlangReleases())
+    peers.set(release.label, await setUp(release));
+});
+after(async () => {
+  for (const s of peers.values()) await stopPeerAndNode(s);
+});
 
 describe(
   'interop/otp supervisor contract: beamlink client, OTP supervisor on erl',
@@ -102,9 +76,9 @@ describe(
   () => {
     for (const release of skip ? [] : erlangReleases()) {
       describe(`${release.label}, by {Name, Node}`, () =>
-        supervisorContract(erlangSupervisorTarget(release, true)));
+        supervisorContract(erlangSupervisorTarget(sharedFor(release), true)));
       describe(`${release.label}, by pid`, () =>
-        supervisorContract(erlangSupervisorTarget(release, false)));
+        supervisorContract(erlangSupervisorTarget(sharedFor(release), false)));
     }
   },
 );
@@ -115,12 +89,11 @@ describe(
   () => {
     for (const release of skip ? [] : erlangReleases()) {
       describe(release.label, () => {
-        let s: Shared;
+        let s: PeerAndNode;
         let n = 0;
-        before(async () => {
-          s = await setUp(release);
+        before(() => {
+          s = sharedFor(release)();
         });
-        after(() => tearDown(s));
 
         /** Starts the same tree on both sides: [beamlink dest, erl dest] as Erlang source. */
         async function twins(strategy = 'one_for_one'): Promise<[string, string]> {
