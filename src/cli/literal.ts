@@ -77,8 +77,9 @@ class Parser {
   quoted(q: string): string {
     let out = '';
     for (;;) {
-      const c = this.src[this.i++];
+      const c = this.src[this.i];
       if (c === undefined) this.fail(`unterminated ${q}`);
+      this.i++;
       if (c === q) return out;
       if (c === '\\') {
         const e = this.src[this.i++];
@@ -140,7 +141,9 @@ class Parser {
     this.ws();
     if (this.eat(close)) return out;
     for (;;) {
-      out.push(this.value());
+      this.ws();
+      const k = open === '[' ? this.keyword() : undefined;
+      out.push(k !== undefined ? new Tuple([atom(k), this.value()]) : this.value());
       this.ws();
       if (this.eat(close)) return out;
       if (!this.eat(',')) this.fail(`expected "," or "${close}"`);
