@@ -219,7 +219,7 @@ export function genServerContract(
     { skip: options?.nodedown !== true },
     async () => {
       const { dest, pid } = await t.start();
-      const call = exitReason(GenServer.call(t.client, dest, tuple(atom('sleep'), 200)));
+      const call = exitReason(GenServer.call(t.client, dest, tuple(atom('sleep'), 1000)));
       await waitUntil(() => t.serverMonitored?.(pid) === true);
       t.disconnect!();
       const reason = await call;
@@ -228,7 +228,7 @@ export function genServerContract(
         callReason(
           tuple(atom('nodedown'), atom(t.serverNode!)),
           t.destTerm(dest),
-          tuple(atom('sleep'), 200),
+          tuple(atom('sleep'), 1000),
           5000,
         ),
       );
