@@ -46,7 +46,7 @@ export class Pty {
   private mark = 0;
 
   constructor(command: string, env: Record<string, string>) {
-    this.child = spawn('script', ['-qfc', command, '/dev/null'], {
+    this.child = spawn('script', ['-qefc', command, '/dev/null'], {
       cwd: ROOT,
       env: { ...process.env, TERM: 'xterm', ...env },
     });
