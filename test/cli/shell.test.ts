@@ -42,7 +42,7 @@ describe('cli/shell: the REPL in a pseudo-terminal', { skip }, () => {
       assert.match(await pty.waitFor(prompt(2)), /\n2\n/);
       pty.write("tuple(atom('ok'), [1, 'x', term('%{a: 2.5}')])\r");
       assert.match(await pty.waitFor(prompt(3)), /\{:ok, \[1, "x", %\{a: 2\.5\}\]\}/);
-      assert.match(pty.raw, /\x1b\[36m:ok\x1b\[0m/, 'atoms in colour on a terminal');
+      assert.ok(pty.raw.includes('\x1b[36m:ok\x1b[0m'), 'atoms in colour on a terminal');
 
       // completion: a helper, then a node name the port mapper knows
       pty.write('Node.li\t');
@@ -89,7 +89,7 @@ describe('cli/shell: the REPL in a pseudo-terminal', { skip }, () => {
       await again.waitFor('await receive(undefined, { timeout: 50 })');
       again.write('\r');
       assert.match(await again.waitFor(prompt(2)), /\nundefined\n/);
-      assert.doesNotMatch(again.raw, /\x1b\[36m/, 'NO_COLOR: no colour');
+      assert.ok(!again.raw.includes('\x1b[36m'), 'NO_COLOR: no colour');
       again.write('\x04');
       assert.equal(await again.exited(), 0);
     } finally {

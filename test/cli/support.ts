@@ -37,7 +37,8 @@ export function ptySkipReason(): string | false {
     : 'util-linux `script` is not installed';
 }
 
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+const ESC = String.fromCharCode(27);
+const ANSI = new RegExp(`${ESC}\\[[0-9;?]*[A-Za-z]`, 'g');
 
 /** A command running in a pseudo-terminal, driven through its input. */
 export class Pty {
