@@ -178,6 +178,18 @@ describe('pg/scope: one scope per node over a memory network', () => {
     assert.ok(a.logs.entries.filter((e) => e.message.includes('unexpected')).length >= 6);
   });
 
+  it('pg/scope: a peer join with a very deeply nested group is keyed, not fatal', async () => {
+    const { a, b, pa, pb } = await twoScopes();
+    const remote = idle(b);
+    pb.join('ready', remote);
+    await until(() => pa.getMembers('ready').length === 1, 'a knows b');
+    let deep: Term = [];
+    for (let i = 0; i < 200_000; i++) deep = [deep]; // deeper than the JS call stack
+    a.runtime.send('pg', tuple(atom('join'), pb.pid, deep, [remote]));
+    await until(() => pa.getMembers(deep).length === 1, 'a keyed the deep group');
+    assert.equal(pa.alive, true);
+  });
+
   it('pg/scope: a second scope of the same name is refused; scopeOf finds the running one', async () => {
     const { a, pa } = await twoScopes();
     await assert.rejects(startScope(a), PgScopeError);

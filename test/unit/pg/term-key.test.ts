@@ -79,3 +79,14 @@ test("pg/table: removeEach is Erlang's List -- Pids (one occurrence each, order 
     [1],
   );
 });
+
+test('pg/term-key: a term nested deeper than the call stack gets a key (no RangeError)', () => {
+  let deep: Term = [];
+  let other: Term = [];
+  for (let i = 0; i < 200_000; i++) {
+    deep = i % 2 === 0 ? [deep] : tuple(deep);
+    other = i % 2 === 0 ? [other] : tuple(other);
+  }
+  assert.equal(termKey(deep), termKey(other));
+  assert.notEqual(termKey(deep), termKey([deep]));
+});
