@@ -78,7 +78,9 @@ export function startGlobalShim(runtime: Runtime): Pid {
         const call = tupleOf(message, 3, '$gen_call');
         if (!call) return;
         const from = tupleOf(call[1], 2);
-        if (!from) return;
+        // No reply to a From that is not {Pid, Tag}: sending to it would throw and take
+        // global_name_server down with it.
+        if (!from || !(from[0] instanceof Pid)) return;
         const [caller, tag] = from as [Pid, Term];
         const reply = (value: Term): void => self.send(caller, tuple(tag, value));
         const request = call[2];

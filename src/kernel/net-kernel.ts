@@ -14,7 +14,7 @@
  * @module
  */
 import type { Runtime } from '../process/runtime.ts';
-import { atom, Ref, tuple, type Atom, type Pid, type Term } from '../term/types.ts';
+import { atom, Pid, Ref, tuple, type Atom, type Term } from '../term/types.ts';
 import { isAtom, tupleOf } from './terms.ts';
 
 /**
@@ -34,7 +34,9 @@ export function startNetKernel(runtime: Runtime): Pid {
         const call = tupleOf(message, 3, '$gen_call');
         if (!call) return;
         const from = tupleOf(call[1], 2);
-        if (!from) return;
+        // A From that is not {Pid, Tag} gets no reply (gen:reply/2 ignores a bad To);
+        // sending to it would throw and take net_kernel down with it.
+        if (!from || !(from[0] instanceof Pid)) return;
         const [caller, tag] = from as [Pid, Term];
         const request = call[2];
         if (tupleOf(request, 2, 'is_auth')) {
