@@ -241,8 +241,8 @@ export function parseLiteral(source: string): Term {
 }
 
 /**
- * Parses the argument list of an rpc: either one literal list (`"[1, :a]"`) or several
- * literals, one per command-line word (`1 :a`), or comma-separated in one word.
+ * Parses the argument list of an rpc: either one literal list (`"[1, :a]"`) or one
+ * literal per command-line word (`1 :a`).
  *
  * @example
  * ```ts
@@ -251,14 +251,9 @@ export function parseLiteral(source: string): Term {
  * ```
  */
 export function parseArgs(words: readonly string[]): Term[] {
-  if (words.length === 0) return [];
-  const joined = words.join(' ').trim();
-  if (words.length === 1 && joined.startsWith('[')) {
-    const v = parseLiteral(joined);
+  if (words.length === 1 && words[0]!.trim().startsWith('[')) {
+    const v = parseLiteral(words[0]!);
     if (Array.isArray(v)) return v as Term[];
   }
-  const p = new Parser(`[${words.join(', ')}]`);
-  const list = p.seq('[', ']');
-  if (!p.done()) p.fail('unexpected text after the arguments');
-  return list;
+  return words.map((w) => parseLiteral(w));
 }
