@@ -14,20 +14,9 @@
  * @module
  */
 import { ChildSpecError } from './errors.ts';
+import { termKey } from './term-key.ts';
 import type { Process } from '../process/process.ts';
-import {
-  Atom,
-  atom,
-  BitBinary,
-  Float,
-  ImproperList,
-  Pid,
-  Port,
-  Ref,
-  tuple,
-  Tuple,
-  type Term,
-} from '../term/types.ts';
+import { Atom, atom, Pid, tuple, Tuple, type Term } from '../term/types.ts';
 
 /** When a terminated child is restarted: always, only after an abnormal exit, or never. */
 export type RestartType = 'permanent' | 'transient' | 'temporary';
@@ -296,49 +285,13 @@ export function startWith<A extends Term[]>(
 }
 
 /**
- * A string that is equal for equal terms (`=:=`), used to key children by id. Numbers
- * and floats are kept apart as Erlang's exact equality does (`1 =/= 1.0`).
+ * A string that is equal for equal terms (`=:=`), used to key children by id: the
+ * shared {@link termKey}, so an id nested deeper than the call stack (from a remote
+ * `terminate_child`, say) is keyed instead of throwing RangeError in the supervisor.
  *
  * @example
  * ```ts
  * childIdKey(tuple(atom('a'), 1)) === childIdKey(tuple(atom('a'), 1)); // true
  * ```
  */
-export function childIdKey(term: Term): string {
-  if (term === null) return 'nil';
-  switch (typeof term) {
-    case 'number':
-      return Number.isInteger(term) ? `i${term}` : `f${term}`;
-    case 'bigint':
-      return `i${term}`;
-    case 'string': // a UTF-8 binary: equal to the same bytes as a Uint8Array
-      return `b${Buffer.from(term, 'utf8').toString('hex')}`;
-    case 'boolean':
-      return term ? 'atrue' : 'afalse';
-    default:
-      break;
-  }
-  if (term instanceof Atom) return `a${JSON.stringify(term.name)}`;
-  if (term instanceof Tuple) return `{${term.elements.map(childIdKey).join(',')}}`;
-  if (Array.isArray(term)) return `[${(term as readonly Term[]).map(childIdKey).join(',')}]`;
-  if (term instanceof Pid) return `p${term.key}`;
-  if (term instanceof Ref) return `r${term.key}`;
-  if (term instanceof Port) return `o${term.key}`;
-  if (term instanceof Float) return `f${term.value}`;
-  if (term instanceof ImproperList) {
-    return `[${term.elements.map(childIdKey).join(',')}|${childIdKey(term.tail)}]`;
-  }
-  if (term instanceof Uint8Array) return `b${Buffer.from(term).toString('hex')}`;
-  if (term instanceof BitBinary) return `B${Buffer.from(term.bytes).toString('hex')}/${term.bits}`;
-  if (term instanceof Map) {
-    const entries = [...term].map(([k, v]) => `${childIdKey(k)}=>${childIdKey(v)}`).sort();
-    return `#{${entries.join(',')}}`;
-  }
-  if (typeof term === 'object') {
-    const entries = Object.entries(term as Record<string, Term>)
-      .map(([k, v]) => `${childIdKey(atom(k))}=>${childIdKey(v)}`)
-      .sort();
-    return `#{${entries.join(',')}}`;
-  }
-  return `?${String(term)}`;
-}
+export const childIdKey: (term: Term) => string = termKey;

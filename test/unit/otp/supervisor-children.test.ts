@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Supervisor } from '../../../src/otp/supervisor.ts';
 import { childSpec } from '../../../src/otp/child-spec.ts';
-import { ImproperList, Pid, Tuple, tuple } from '../../../src/term/types.ts';
+import { ImproperList, Pid, Tuple, tuple, type Term } from '../../../src/term/types.ts';
 import { A, inProcess, Journal, newRuntime, waitUntil, worker } from './supervisor-support.ts';
 
 test('otp/supervisor: terminate_child, restart_child and delete_child follow supervisor.erl', async () => {
@@ -162,6 +162,24 @@ test('otp/supervisor: childSpec overrides fields of a spec or of anything with c
       ['cache', 'cache2', 'cache1'],
     );
     assert.equal(j.starts('cache'), 3);
+    await Supervisor.stop(self, sup);
+  });
+});
+
+test('otp/supervisor: a child id nested deeper than the call stack gets {error, not_found}, not a crash', async () => {
+  const { rt } = newRuntime();
+  const j = new Journal();
+  await inProcess(rt, async (self) => {
+    const sup = await Supervisor.startLink(self, [{ id: 'w', start: worker(j, 'w') }]);
+    await waitUntil(() => j.starts() === 1);
+    let deep: Term = [];
+    for (let i = 0; i < 200_000; i++) deep = [deep]; // as a remote terminate_child may send
+    assert.deepEqual(await Supervisor.terminateChild(self, sup, deep), {
+      ok: false,
+      reason: A('not_found'),
+    });
+    assert.equal(rt.isAlive(sup), true);
+    assert.equal(rt.isAlive(j.pids.get('w')!), true);
     await Supervisor.stop(self, sup);
   });
 });
