@@ -70,10 +70,14 @@ export class Registry {
     return [...this.names.keys()];
   }
 
-  /** Activates alias `key` for `proc`. */
-  addAlias(key: number, proc: Process, mode: AliasMode): void {
+  /**
+   * Activates alias `key` for `proc`. A monitor's alias (`withMonitor`) is found again
+   * through the process's monitors when it exits, so it is not listed in `proc.aliases`
+   * (one Set operation less per GenServer call).
+   */
+  addAlias(key: number, proc: Process, mode: AliasMode, withMonitor = false): void {
     this.aliasTable.set(key, { proc, mode });
-    (proc.aliases ??= new Set()).add(key);
+    if (!withMonitor) (proc.aliases ??= new Set()).add(key);
   }
 
   /** The active alias `key`. */
@@ -98,6 +102,16 @@ export class Registry {
     if (proc.aliases !== null) {
       for (const key of proc.aliases) this.aliasTable.delete(key);
       proc.aliases = null;
+    }
+    if (proc.monitors !== null) {
+      for (const [key, entry] of proc.monitors) {
+        if (
+          typeof key === 'number' &&
+          (entry.aliasMode === 'demonitor' || entry.aliasMode === 'reply_demonitor')
+        ) {
+          this.aliasTable.delete(key);
+        }
+      }
     }
   }
 

@@ -94,6 +94,11 @@ function downMessage(ref: Ref, object: Term, reason: Term): Tuple {
   return new Tuple([DOWN, ref, PROCESS, object, reason]);
 }
 
+/** Whether a monitor's alias is deactivated with the monitor (so found through it). */
+function diesWithMonitor(mode: AliasMode): boolean {
+  return mode === 'demonitor' || mode === 'reply_demonitor';
+}
+
 /** A local monitor from `watcher` on `target`; returns its ref. */
 export function monitorLocal(
   rt: Runtime,
@@ -114,7 +119,7 @@ export function monitorLocal(
     aliasMode: alias,
   });
   (target.watchers ??= new Map()).set(key, { ref, watcher: watcher.pid, name });
-  if (alias !== null) rt.registry.addAlias(key, watcher, alias);
+  if (alias !== null) rt.registry.addAlias(key, watcher, alias, diesWithMonitor(alias));
   return ref;
 }
 
@@ -154,7 +159,7 @@ export function monitor(
     return ref;
   }
   (p.monitors ??= new Map()).set(key, { ref, target: pid, name, node, object, aliasMode: alias });
-  if (alias !== null) rt.registry.addAlias(key, p, alias);
+  if (alias !== null) rt.registry.addAlias(key, p, alias, diesWithMonitor(alias));
   rt.trackRemote(p, node);
   rt.dist.sendControl(node, { op: 'MONITOR_P', from: p.pid, to: pid ?? name!, ref });
   return ref;

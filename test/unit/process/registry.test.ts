@@ -200,3 +200,21 @@ describe('process/monitor: local monitors', () => {
     });
   });
 });
+
+describe('process/alias: monitor aliases go with their process', () => {
+  it('process/alias: a process killed while holding monitor aliases leaves no alias behind', async () => {
+    const { rt } = setup();
+    const target = rt.spawn(async (s) => void (await s.receive()));
+    const holder = rt.spawn(async (s) => {
+      s.monitor(target, { alias: 'demonitor' });
+      s.monitor(target, { alias: 'reply_demonitor' });
+      s.monitor(target, { alias: 'explicit_unalias' });
+      await s.receive();
+    });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(rt.inspect().aliases, 3);
+    rt.exit(holder, atom('kill'));
+    assert.equal(rt.inspect().aliases, 0);
+    assert.deepEqual(rt.processInfo(target)!.monitoredBy, []);
+  });
+});
