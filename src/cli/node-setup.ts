@@ -17,6 +17,7 @@ import { consoleLogger, type LogLevel } from '../process/logger.ts';
 import { pgService } from '../pg/index.ts';
 import { agentsService } from '../agents/index.ts';
 import { rpcOf, rpcService } from '../rpc/index.ts';
+import { remshService } from './shell/remsh-service.ts';
 import type { Atom, Term } from '../term/types.ts';
 
 /**
@@ -92,7 +93,8 @@ export function addNodeOptions(cmd: Command, opts: { own: boolean }): Command {
 
 /**
  * The services every CLI node runs: rpc (with `rex`), the default pg scope, and the
- * lesson's agent framework (its PubSub is `AgentFramework.PubSub`), plus `extra`.
+ * lesson's agent framework (its PubSub is `AgentFramework.PubSub`), the `beamlink_remsh`
+ * server, plus `extra`.
  *
  * @example
  * ```ts
@@ -100,7 +102,7 @@ export function addNodeOptions(cmd: Command, opts: { own: boolean }): Command {
  * ```
  */
 export function cliServices(extra: readonly NodeService[] = []): NodeService[] {
-  return [rpcService(), rpcModuleService, pgService(), agentsService(), ...extra];
+  return [rpcService(), rpcModuleService, pgService(), agentsService(), remshService, ...extra];
 }
 
 /**
