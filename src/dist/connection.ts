@@ -61,7 +61,14 @@ import { AtomCache, decodeTermAt, encodeTermInto, readDistHeader } from './term-
 import { DEFAULT_TICK_TIME_MS, Ticker } from './ticker.ts';
 import type { Transport } from './transport.ts';
 
-/** `'p'`: the pass-through tag when no distribution header is negotiated. */
+/**
+ * `'p'`: the pass-through tag when no distribution header is negotiated.
+ *
+ * @example
+ * ```ts
+ * frame[0] === PASS_THROUGH; // a message frame of a connection without the distribution header
+ * ```
+ */
 export const PASS_THROUGH = 112;
 const VERSION_MAGIC = 131;
 /** The batch writer keeps up to this much memory between turns (so big messages do not regrow it). */
@@ -71,7 +78,15 @@ const MAX_SPARES = 2;
 /** Larger encode buffers are left to the garbage collector. */
 const MAX_SPARE_SIZE = 16 * 1024 * 1024;
 
-/** Tuning of a {@link Connection}. */
+/**
+ * Tuning of a {@link Connection}.
+ *
+ * @example
+ * ```ts
+ * const opts: Partial<ConnectionOptions> = { tickTimeMs: 15_000, maxQueuedBytes: 64 * 1024 * 1024 };
+ * await initiate(transport, { localName, localCreation, cookie, remoteName, connection: opts });
+ * ```
+ */
 export interface ConnectionOptions {
   transport: Transport;
   /** The handshake's reader, holding any bytes that arrived behind the last handshake frame. */
@@ -120,7 +135,14 @@ interface SenderQueue {
   readonly waiting: (Buffer | Outgoing)[];
 }
 
-/** Connection states. */
+/**
+ * Connection states.
+ *
+ * @example
+ * ```ts
+ * if (conn.state === 'closed') console.log('nodedown', conn.peerName);
+ * ```
+ */
 export type ConnectionState = 'up' | 'closed';
 
 // Typed events: the interface only adds `on`/`once` overloads to the class below.

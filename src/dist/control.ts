@@ -21,7 +21,14 @@ import { Atom, Pid, Ref, Tuple, atom, type Term } from '../term/types.ts';
 import type { ControlMessage } from './control-message.ts';
 import { DFLAG } from './flags.ts';
 
-/** The operation numbers, as erl_dist_protocol names them. */
+/**
+ * The operation numbers, as erl_dist_protocol names them.
+ *
+ * @example
+ * ```ts
+ * toWire({ op: 'LINK', from, to }).control.elements[0] === OP.LINK; // true (1)
+ * ```
+ */
 export const OP = {
   LINK: 1,
   SEND: 2,
@@ -87,7 +94,15 @@ export function hasPayload(op: number): boolean {
   return WITH_PAYLOAD.has(op);
 }
 
-/** A control message in wire form: the control tuple and, for some ops, a payload. */
+/**
+ * A control message in wire form: the control tuple and, for some ops, a payload.
+ *
+ * @example
+ * ```ts
+ * const w: WireMessage = toWire({ op: 'SEND', to: pid, message: 'hi' });
+ * w.hasPayload; // true: the message follows the control tuple
+ * ```
+ */
 export interface WireMessage {
   readonly control: Tuple;
   /** Present exactly when {@link hasPayload} of the op is true. */
@@ -192,7 +207,14 @@ export function toWire(message: ControlMessage, flags: bigint): WireMessage | un
   }
 }
 
-/** Why a control tuple was refused: what {@link fromWire} throws. */
+/**
+ * Why a control tuple was refused: what {@link fromWire} throws.
+ *
+ * @example
+ * ```ts
+ * try { fromWire(tuple(99), undefined); } catch (e) { if (e instanceof ControlDecodeError) e.reason; } // 'unknown_op'
+ * ```
+ */
 export class ControlDecodeError extends Error {
   readonly reason: 'unknown_op' | 'bad_control';
 

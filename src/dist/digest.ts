@@ -10,7 +10,14 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** The length of an MD5 digest, which is what `'r'` and `'a'` carry. */
+/**
+ * The length of an MD5 digest, which is what `'r'` and `'a'` carry.
+ *
+ * @example
+ * ```ts
+ * genDigest(challenge, cookie).length === DIGEST_LENGTH; // true
+ * ```
+ */
 export const DIGEST_LENGTH = 16;
 
 /**

@@ -10,6 +10,11 @@ import { BeamlinkError } from '../errors.ts';
  * Why a handshake failed: a status the peer sent (`nok`, `not_allowed`, `false` for a
  * refused `alive` check), or what we found wrong (`bad_cookie`, `name_mismatch`,
  * `missing_flags`, `bad_frame`, `timeout`, `closed`, `refused`: our own decider said no).
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof HandshakeError && e.status === 'not_allowed') console.log('wrong cookie?'); }
+ * ```
  */
 export type HandshakeFailure =
   | 'nok'

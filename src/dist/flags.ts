@@ -58,7 +58,15 @@ export const DFLAG = {
   ALIAS: 1n << 35n,
 } as const;
 
-/** A flag's name, such as `'MAP_TAG'`. */
+/**
+ * A flag's name, such as `'MAP_TAG'`.
+ *
+ * @example
+ * ```ts
+ * const name: DFlagName = 'MAP_TAG';
+ * DFLAG[name]; // 0x20000n
+ * ```
+ */
 export type DFlagName = keyof typeof DFLAG;
 
 /**

@@ -21,15 +21,53 @@
  * @module
  */
 
-/** Bytes of message data in each fragment (erts' `ERTS_DIST_FRAGMENT_SIZE`). */
+/**
+ * Bytes of message data in each fragment (erts' `ERTS_DIST_FRAGMENT_SIZE`).
+ *
+ * @example
+ * ```ts
+ * const count = Math.ceil(body.length / FRAGMENT_SIZE); // fragments splitFragments yields
+ * ```
+ */
 export const FRAGMENT_SIZE = 64 * 1024;
 
-/** `131, 69|70, SequenceId:64, FragmentId:64`. */
+/**
+ * `131, 69|70, SequenceId:64, FragmentId:64`.
+ *
+ * @example
+ * ```ts
+ * frame.subarray(FRAGMENT_HEADER_SIZE); // the fragment's data
+ * ```
+ */
 export const FRAGMENT_HEADER_SIZE = 18;
 
-/** The distribution header tags after the 131 version byte. */
+/**
+ * The distribution header tag after the 131 version byte of a whole message (the
+ * fragment tags follow).
+ *
+ * @example
+ * ```ts
+ * frame[0] === 131 && frame[1] === DIST_HEADER; // a whole message with the atom-cache header
+ * ```
+ */
 export const DIST_HEADER = 68;
+/**
+ * The first fragment of a fragmented message (`131, 69, SequenceId, FragmentId, ...`).
+ *
+ * @example
+ * ```ts
+ * if (frame[1] === DIST_FRAG_HEADER) whole = reassembler.start(frame);
+ * ```
+ */
 export const DIST_FRAG_HEADER = 69;
+/**
+ * A later fragment of a fragmented message (`131, 70, SequenceId, FragmentId, data`).
+ *
+ * @example
+ * ```ts
+ * if (frame[1] === DIST_FRAG_CONT) whole = reassembler.continue(frame);
+ * ```
+ */
 export const DIST_FRAG_CONT = 70;
 
 /**
@@ -76,7 +114,14 @@ export function writeFragmentHeader(
   out.writeBigUInt64BE(fragmentId, offset + 10);
 }
 
-/** Bounds of a {@link Reassembler}. */
+/**
+ * Bounds of a {@link Reassembler}.
+ *
+ * @example
+ * ```ts
+ * const r = new Reassembler({ maxSequences: 64, maxBytes: 64 * 1024 * 1024 });
+ * ```
+ */
 export interface ReassemblyLimits {
   /** Messages being reassembled at once (default 256). */
   maxSequences: number;
@@ -84,7 +129,14 @@ export interface ReassemblyLimits {
   maxBytes: number;
 }
 
-/** A fragment the reassembler refuses; the connection closes with it. */
+/**
+ * A fragment the reassembler refuses; the connection closes with it.
+ *
+ * @example
+ * ```ts
+ * try { reassembler.continue(frame); } catch (e) { if (e instanceof FragmentError) log(e.reason); }
+ * ```
+ */
 export class FragmentError extends Error {
   readonly reason: string;
 

@@ -11,16 +11,45 @@
  * @module
  */
 
-/** The tick: what {@link FrameReader.next} returns for a zero-length frame. */
+/**
+ * The tick: what {@link FrameReader.next} returns for a zero-length frame.
+ *
+ * @example
+ * ```ts
+ * const f = reader.next();
+ * if (f === TICK) return; // keep-alive only
+ * ```
+ */
 export const TICK: unique symbol = Symbol('tick');
 
-/** The 4 zero bytes of a tick frame. */
+/**
+ * The 4 zero bytes of a tick frame.
+ *
+ * @example
+ * ```ts
+ * transport.write(TICK_FRAME); // answer a tick
+ * ```
+ */
 export const TICK_FRAME: Buffer = Buffer.alloc(4);
 
-/** Default largest frame accepted after the handshake (fragments keep real ones at 64 KiB). */
+/**
+ * Default largest frame accepted after the handshake (fragments keep real ones at 64 KiB).
+ *
+ * @example
+ * ```ts
+ * const reader = new FrameReader(4, DEFAULT_MAX_FRAME);
+ * ```
+ */
 export const DEFAULT_MAX_FRAME = 256 * 1024 * 1024;
 
-/** A frame length the reader refuses; {@link FrameReader.next} throws it. */
+/**
+ * A frame length the reader refuses; {@link FrameReader.next} throws it.
+ *
+ * @example
+ * ```ts
+ * try { reader.next(); } catch (e) { if (e instanceof FrameTooLargeError) console.log(e.length); }
+ * ```
+ */
 export class FrameTooLargeError extends RangeError {
   readonly length: number;
   readonly max: number;

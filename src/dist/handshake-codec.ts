@@ -15,7 +15,14 @@
 import { DIGEST_LENGTH } from './digest.ts';
 import { HandshakeError } from './errors.ts';
 
-/** The tag bytes of the handshake frames. */
+/**
+ * The tag bytes of the handshake frames.
+ *
+ * @example
+ * ```ts
+ * frame[0] === HS_TAG.STATUS; // 's'
+ * ```
+ */
 export const HS_TAG = {
   /** `'N'`: send_name (new, OTP 23+) and the challenge. */
   NAME_NEW: 0x4e,
@@ -31,7 +38,14 @@ export const HS_TAG = {
   CHALLENGE_ACK: 0x61,
 } as const;
 
-/** What a send_name frame says: the initiator's flags, creation and name. */
+/**
+ * What a send_name frame says: the initiator's flags, creation and name.
+ *
+ * @example
+ * ```ts
+ * const sn: SendName = { form: 'N', flags: DEFAULT_FLAGS, creation: 1, name: 'ts@host' };
+ * ```
+ */
 export interface SendName {
   /** `'N'` (OTP 23+) or the old `'n'` (then `creation` is 0 and `flags` 32 bits wide). */
   readonly form: 'N' | 'n';
@@ -43,7 +57,14 @@ export interface SendName {
   readonly version?: number;
 }
 
-/** The acceptor's challenge: its flags, challenge, creation and name. */
+/**
+ * The acceptor's challenge: its flags, challenge, creation and name.
+ *
+ * @example
+ * ```ts
+ * const c: Challenge = { flags: DEFAULT_FLAGS, challenge: genChallenge(), creation: 1, name: 'ts@host' };
+ * ```
+ */
 export interface Challenge {
   readonly flags: bigint;
   readonly challenge: number;
@@ -51,16 +72,37 @@ export interface Challenge {
   readonly name: string;
 }
 
-/** The initiator's reply: its own challenge and the digest of the acceptor's. */
+/**
+ * The initiator's reply: its own challenge and the digest of the acceptor's.
+ *
+ * @example
+ * ```ts
+ * const r: ChallengeReply = { challenge: genChallenge(), digest: genDigest(theirs.challenge, cookie) };
+ * ```
+ */
 export interface ChallengeReply {
   readonly challenge: number;
   readonly digest: Uint8Array;
 }
 
-/** The statuses an acceptor sends. */
+/**
+ * The statuses an acceptor sends.
+ *
+ * @example
+ * ```ts
+ * const s: HandshakeStatus = 'not_allowed'; // what an acceptor sends for a refused name
+ * ```
+ */
 export type HandshakeStatus = 'ok' | 'ok_simultaneous' | 'nok' | 'not_allowed' | 'alive';
 
-/** A decoded status frame: a plain status, the `named:` form, or an alive answer. */
+/**
+ * A decoded status frame: a plain status, the `named:` form, or an alive answer.
+ *
+ * @example
+ * ```ts
+ * const f: StatusFrame = { status: 'ok' };
+ * ```
+ */
 export type StatusFrame =
   | { readonly status: HandshakeStatus }
   | { readonly status: 'named'; readonly name: string; readonly creation: number }

@@ -50,10 +50,24 @@ import {
 import { defaultLogger, type DistLogger } from './logger.ts';
 import type { Transport } from './transport.ts';
 
-/** net_setuptime's default: 7 seconds for the whole handshake. */
+/**
+ * net_setuptime's default: 7 seconds for the whole handshake.
+ *
+ * @example
+ * ```ts
+ * await initiate(transport, { ...opts, setupTimeoutMs: 2 * DEFAULT_SETUP_TIMEOUT_MS });
+ * ```
+ */
 export const DEFAULT_SETUP_TIMEOUT_MS = 7_000;
 
-/** What both sides of a handshake need. */
+/**
+ * What both sides of a handshake need.
+ *
+ * @example
+ * ```ts
+ * const opts: HandshakeOptions = { localName: 'ts@host', localCreation: 1, cookie: 'secret' };
+ * ```
+ */
 export interface HandshakeOptions {
   /** Our node name, `name@host`. */
   localName: string;
@@ -78,6 +92,11 @@ export interface HandshakeOptions {
  * `accept_pending`): `ok`; `ok_simultaneous` (we were dialling it too and it wins);
  * `nok` (we win a simultaneous connect); `not_allowed`; `alive` (we think a connection to
  * it is already up; it must confirm it is a new incarnation).
+ *
+ * @example
+ * ```ts
+ * const decide: StatusDecider = (name): StatusDecision => (allowed.has(name) ? 'ok' : 'not_allowed');
+ * ```
  */
 export type StatusDecision = 'ok' | 'ok_simultaneous' | 'nok' | 'not_allowed' | 'alive';
 

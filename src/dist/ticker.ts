@@ -13,10 +13,24 @@
  * @module
  */
 
-/** BEAM's default net_ticktime: 60 s. */
+/**
+ * BEAM's default net_ticktime: 60 s.
+ *
+ * @example
+ * ```ts
+ * const ticker = new Ticker(DEFAULT_TICK_TIME_MS, { tick: sendTick, timeout: closeConnection });
+ * ```
+ */
 export const DEFAULT_TICK_TIME_MS = 60_000;
 
-/** Checks per tick time (net_tickintensity's default). */
+/**
+ * Checks per tick time (net_tickintensity's default).
+ *
+ * @example
+ * ```ts
+ * const checkEveryMs = DEFAULT_TICK_TIME_MS / TICK_INTENSITY; // 15 s
+ * ```
+ */
 export const TICK_INTENSITY = 4;
 
 /**

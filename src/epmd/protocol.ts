@@ -631,7 +631,14 @@ export function encodeDumpResp(
  * ```
  */
 export const KILL_OK = 'OK';
-/** See `KILL_OK`. */
+/**
+ * See `KILL_OK`.
+ *
+ * @example
+ * ```ts
+ * if ((await kill()) === KILL_NO) console.log('nodes are still registered');
+ * ```
+ */
 export const KILL_NO = 'NO';
 /**
  * STOP_REQ replies.
@@ -642,5 +649,12 @@ export const KILL_NO = 'NO';
  * ```
  */
 export const STOP_STOPPED = 'STOPPED';
-/** See `STOP_STOPPED`. */
+/**
+ * See `STOP_STOPPED`.
+ *
+ * @example
+ * ```ts
+ * socket.end(found ? STOP_STOPPED : STOP_NOEXIST); // NOEXIST: no such name was registered
+ * ```
+ */
 export const STOP_NOEXIST = 'NOEXIST';

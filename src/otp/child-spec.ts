@@ -18,21 +18,45 @@ import { termKey } from './term-key.ts';
 import type { Process } from '../process/process.ts';
 import { Atom, atom, Pid, tuple, Tuple, type Term } from '../term/types.ts';
 
-/** When a terminated child is restarted: always, only after an abnormal exit, or never. */
+/**
+ * When a terminated child is restarted: always, only after an abnormal exit, or never.
+ *
+ * @example
+ * ```ts
+ * const spec: ChildSpec = { id: 'cache', start, restart: 'transient' as RestartType };
+ * ```
+ */
 export type RestartType = 'permanent' | 'transient' | 'temporary';
 
 /**
  * How a child is stopped: `exit(Child, shutdown)` then `kill` after so many milliseconds,
  * `brutal_kill` (`exit(Child, kill)` at once), or `infinity` (wait for it).
+ *
+ * @example
+ * ```ts
+ * const spec: ChildSpec = { id: 'db', start, shutdown: 10_000 as Shutdown };
+ * ```
  */
 export type Shutdown = number | 'brutal_kill' | 'infinity';
 
-/** A worker, or a supervisor (whose shutdown defaults to `infinity`). */
+/**
+ * A worker, or a supervisor (whose shutdown defaults to `infinity`).
+ *
+ * @example
+ * ```ts
+ * const spec: ChildSpec = { id: 'sub', start: startSubTree, type: 'supervisor' as ChildType };
+ * ```
+ */
 export type ChildType = 'worker' | 'supervisor';
 
 /**
  * What a start function returns: the started child's pid, or OTP's terms
  * `{ok, Pid}`, `{ok, Pid, Info}`, `ignore`, `{error, Reason}`.
+ *
+ * @example
+ * ```ts
+ * const start = (sup: Process): StartReturn => sup.spawnLink(loop);
+ * ```
  */
 export type StartReturn = Pid | Tuple | Atom;
 
@@ -50,6 +74,11 @@ export type StartFunction = (sup: Process) => StartReturn | Promise<StartReturn>
 /**
  * A start function with arguments, the `{M, F, A}` of TypeScript: called as
  * `fn(sup, ...args)`. The arguments appear in supervisor reports.
+ *
+ * @example
+ * ```ts
+ * const spec: ChildSpec = { id: 'w', start: startWith(startWorker, 'config', 42) };
+ * ```
  */
 export type StartWithArgs = readonly [
   {
@@ -97,7 +126,14 @@ export interface HasChildSpec {
   childSpec(): ChildSpec;
 }
 
-/** What supervisors accept where a child spec is expected. */
+/**
+ * What supervisors accept where a child spec is expected.
+ *
+ * @example
+ * ```ts
+ * const children: ChildSpecInput[] = [{ id: 'a', start }, MyServer];
+ * ```
+ */
 export type ChildSpecInput = ChildSpec | HasChildSpec;
 
 /**
@@ -122,7 +158,14 @@ export interface NormalizedChildSpec {
   readonly mfargs: Tuple;
 }
 
-/** supervisor.erl's default shutdown for workers, in milliseconds. */
+/**
+ * supervisor.erl's default shutdown for workers, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * checkChildSpec({ id: 'w', start }).shutdown === DEFAULT_WORKER_SHUTDOWN; // true
+ * ```
+ */
 export const DEFAULT_WORKER_SHUTDOWN = 5000;
 
 const RESTART_TYPES: readonly string[] = ['permanent', 'transient', 'temporary'];

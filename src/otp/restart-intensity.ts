@@ -58,9 +58,23 @@ export interface RestartIntensityOptions {
   readonly now?: Clock;
 }
 
-/** The default `intensity` (Elixir's `max_restarts`). */
+/**
+ * The default `intensity` (Elixir's `max_restarts`).
+ *
+ * @example
+ * ```ts
+ * new RestartIntensity({}).intensity === DEFAULT_INTENSITY; // true (3)
+ * ```
+ */
 export const DEFAULT_INTENSITY = 3;
-/** The default `period` in seconds (Elixir's `max_seconds`). */
+/**
+ * The default `period` in seconds (Elixir's `max_seconds`).
+ *
+ * @example
+ * ```ts
+ * new RestartIntensity({}).period === DEFAULT_PERIOD; // true (5 s)
+ * ```
+ */
 export const DEFAULT_PERIOD = 5;
 
 /**

@@ -32,7 +32,14 @@ import { restForOne } from './strategies/rest-for-one.ts';
 import type { Strategy, StrategyContext } from './strategies/strategy.ts';
 import { castServer, InitStop, type HostCallbacks, type Stop } from './supervisor-host.ts';
 
-/** The restart strategies of a static supervisor. */
+/**
+ * The restart strategies of a static supervisor.
+ *
+ * @example
+ * ```ts
+ * await Supervisor.start(rt, children, { strategy: 'rest_for_one' as StrategyName });
+ * ```
+ */
 export type StrategyName = 'one_for_one' | 'one_for_all' | 'rest_for_one';
 
 /**
@@ -85,6 +92,16 @@ export class LocalSpec {
   }
 }
 
+/**
+ * Checks a supervisor's flags as supervisor.erl's `check_flags` does: the strategy, and
+ * intensity/period through {@link RestartIntensity}; throws {@link SupervisorStartError}
+ * with `{supervisor_data, {invalid_strategy | invalid_intensity | invalid_period, X}}`.
+ *
+ * @example
+ * ```ts
+ * const { strategy, intensity } = validateFlags({ strategy: 'one_for_all', intensity: 1 });
+ * ```
+ */
 export function validateFlags(options: SupervisorOptions): {
   strategy: StrategyName;
   intensity: RestartIntensity;

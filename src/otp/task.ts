@@ -78,7 +78,15 @@ export type TaskResult<T> =
   | { readonly ok: false; readonly exit: Term }
   | undefined;
 
-/** A task's work: runs inside the task process. */
+/**
+ * A task's work: runs inside the task process.
+ *
+ * @example
+ * ```ts
+ * const work: TaskFunction<number> = async () => 6 * 7;
+ * const t = Task.async(self, work);
+ * ```
+ */
 export type TaskFunction<T> = (self: Process) => T | Promise<T>;
 
 /**

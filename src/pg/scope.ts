@@ -55,7 +55,15 @@ import { PgNotLocalError, PgScopeError } from './errors.ts';
 import { GroupTable, removeEach } from './table.ts';
 import { termKey } from './term-key.ts';
 
-/** What a scope needs from its node: a runtime and node events. `BeamNode` fits. */
+/**
+ * What a scope needs from its node: a runtime and node events. `BeamNode` fits.
+ *
+ * @example
+ * ```ts
+ * const host: PgHost = await startNode({ sname: 'ts1', cookie: 'c' }); // a BeamNode fits
+ * await startScope(host);
+ * ```
+ */
 export interface PgHost {
   readonly runtime: Runtime;
   /** Connected visible nodes (`nodes()`). */
@@ -66,19 +74,41 @@ export interface PgHost {
   connectionState?(node: Atom | string): ConnectionState | undefined;
 }
 
-/** Options of {@link startScope}. */
+/**
+ * Options of {@link startScope}.
+ *
+ * @example
+ * ```ts
+ * const chat = await startScope(node, { scope: 'chat' });
+ * ```
+ */
 export interface ScopeOptions {
   /** The scope name, registered locally (default `pg`, the default scope of OTP). */
   readonly scope?: Atom | string;
 }
 
-/** What `monitorScope` returns: the monitor ref and every group's members now. */
+/**
+ * What `monitorScope` returns: the monitor ref and every group's members now.
+ *
+ * @example
+ * ```ts
+ * const { ref, groups } = pg.monitorScope(self.pid);
+ * for (const [group, pids] of groups) console.log(group, pids.length);
+ * ```
+ */
 export interface ScopeMonitor {
   readonly ref: Ref;
   readonly groups: Map<Term, readonly Pid[]>;
 }
 
-/** What `monitor` returns: the monitor ref and the group's members now. */
+/**
+ * What `monitor` returns: the monitor ref and the group's members now.
+ *
+ * @example
+ * ```ts
+ * const { ref, members } = pg.monitor(self.pid, 'workers');
+ * ```
+ */
 export interface GroupMonitor {
   readonly ref: Ref;
   readonly members: readonly Pid[];

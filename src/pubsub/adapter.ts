@@ -8,7 +8,14 @@
 import type { PgHost } from '../pg/scope.ts';
 import type { Atom, Pid, Term } from '../term/types.ts';
 
-/** What a PubSub gives its adapter when it starts. */
+/**
+ * What a PubSub gives its adapter when it starts.
+ *
+ * @example
+ * ```ts
+ * const myAdapter: AdapterFactory = async (ctx: AdapterContext) => ({ ...build(ctx.host, ctx.adapterName) });
+ * ```
+ */
 export interface AdapterContext {
   /** The node (a `BeamNode` fits). */
   readonly host: PgHost;

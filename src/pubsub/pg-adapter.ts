@@ -24,7 +24,14 @@ import type { Process } from '../process/process.ts';
 import { Atom, Tuple, atom, type Pid, type Term } from '../term/types.ts';
 import type { AdapterContext, AdapterFactory, PubSubAdapter } from './adapter.ts';
 
-/** The pg scope every Phoenix.PubSub uses. */
+/**
+ * The pg scope every Phoenix.PubSub uses.
+ *
+ * @example
+ * ```ts
+ * scopeOf(node.runtime, PHOENIX_PUBSUB_SCOPE)?.whichGroups(); // the PubSub pool groups
+ * ```
+ */
 export const PHOENIX_PUBSUB_SCOPE = atom('Elixir.Phoenix.PubSub');
 const FORWARD_TO_LOCAL = atom('forward_to_local');
 

@@ -41,10 +41,27 @@ import { PubSubError } from './errors.ts';
 import { pgAdapter } from './pg-adapter.ts';
 import { SubscriberRegistry, type Subscription } from './registry.ts';
 
-/** Topics to message types. Use a `type` alias (interfaces lack an index signature). */
+/**
+ * Topics to message types. Use a `type` alias (interfaces lack an index signature).
+ *
+ * @example
+ * ```ts
+ * type Rooms = { 'room:1': string; 'room:2': Tuple };
+ * const ps = await PubSub.start<Rooms>(node, { name: 'MyApp.PubSub' });
+ * ```
+ */
 export type TopicMap = Record<string, Term>;
 
-/** A topic of `E`. */
+/**
+ * A topic of `E`.
+ *
+ * @example
+ * ```ts
+ * function join<E extends TopicMap>(ps: PubSub<E>, self: Process, topic: TopicOf<E>): void {
+ *   ps.subscribe(self, topic);
+ * }
+ * ```
+ */
 export type TopicOf<E extends TopicMap> = keyof E & string;
 
 /**
@@ -94,7 +111,14 @@ export const phoenixDispatcher: Dispatcher = {
   },
 };
 
-/** Options of {@link PubSub.start}. */
+/**
+ * Options of {@link PubSub.start}.
+ *
+ * @example
+ * ```ts
+ * const ps = await PubSub.start(node, { name: 'MyApp.PubSub', poolSize: 2 });
+ * ```
+ */
 export interface PubSubOptions {
   /**
    * The PubSub's name as Elixir writes it (`MyApp.PubSub`, which becomes the atom
@@ -111,7 +135,14 @@ export interface PubSubOptions {
   readonly dispatchers?: readonly Dispatcher[];
 }
 
-/** Options of `subscribe`. */
+/**
+ * Options of `subscribe`.
+ *
+ * @example
+ * ```ts
+ * ps.subscribe(self, 'room:1', { metadata: atom('admin') });
+ * ```
+ */
 export interface SubscribeOptions {
   /** Attached to the subscription, for custom dispatchers (`:metadata`). */
   readonly metadata?: Term;

@@ -14,7 +14,14 @@ import type { Process } from '../process/process.ts';
 import type { Runtime } from '../process/runtime.ts';
 import { Pid, Ref, Tuple, atom, type Atom, type Term } from '../term/types.ts';
 
-/** One subscription, as Registry's `{pid, value}` entries. */
+/**
+ * One subscription, as Registry's `{pid, value}` entries.
+ *
+ * @example
+ * ```ts
+ * for (const s of registry.lookup('room:1')) runtime.send(s.pid, message);
+ * ```
+ */
 export interface Subscription {
   readonly pid: Pid;
   /** The `:metadata` given to subscribe (`null` when none, as `nil`). */
