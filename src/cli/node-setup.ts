@@ -8,33 +8,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
-import { BeamlinkError } from '../errors.ts';
 import { EpmdNameTakenError, EpmdUnreachableError, names } from '../epmd/index.ts';
 import { startNode, type BeamNode, type NodeService } from '../kernel/index.ts';
 import { channels } from '../node/diagnostics.ts';
 import { NodeNameError, CookieError, ListenError } from '../node/errors.ts';
 import { consoleLogger, type LogLevel } from '../process/logger.ts';
-import { pgService } from '../pg/index.ts';
-import { agentsService } from '../agents/index.ts';
-import { rpcOf, rpcService } from '../rpc/index.ts';
-import { remshService } from './shell/remsh-service.ts';
-import type { Atom, Term } from '../term/types.ts';
+import { CliError } from './errors.ts';
 
-/**
- * A CLI failure that teaches: `message` says what happened, `hint` how to fix it.
- *
- * @example
- * ```ts
- * throw new CliError('BL_ERR_CLI_NODEDOWN', 'cannot reach ts1@vm', 'start it: beamlink start --sname ts1');
- * ```
- */
-export class CliError extends BeamlinkError {
-  readonly hint: string | undefined;
-  constructor(code: string, message: string, hint?: string, options?: ErrorOptions) {
-    super(code, message, options);
-    this.hint = hint;
-  }
-}
+export { CliError } from './errors.ts';
 
 /**
  * The node options shared by `shell`, `start` and the verbs that talk to a node.
@@ -90,46 +71,6 @@ export function addNodeOptions(cmd: Command, opts: { own: boolean }): Command {
       integer('epmd-port', 1, 65535),
     );
 }
-
-/**
- * The services every CLI node runs: rpc (with `rex`), the default pg scope, and the
- * lesson's agent framework (its PubSub is `AgentFramework.PubSub`), the `beamlink_remsh`
- * server, plus `extra`.
- *
- * @example
- * ```ts
- * await startNode({ sname: 'ts1', services: cliServices() });
- * ```
- */
-export function cliServices(extra: readonly NodeService[] = []): NodeService[] {
-  return [rpcService(), rpcModuleService, pgService(), agentsService(), remshService, ...extra];
-}
-
-/**
- * `rpc:call/4,5` and `rpc:cast/4` callable over rpc, so a peer can ask this node to call
- * a third one (the lesson's "from node2, `:rpc.call(:node1, ...)`"). The rpc layer's
- * built-ins do not define the `rpc` module; this does, unless it exists.
- *
- * @example
- * ```ts
- * await startNode({ sname: 'ts1', services: [rpcService(), rpcModuleService] });
- * ```
- */
-export const rpcModuleService: NodeService = (node) => {
-  const rpc = rpcOf(node);
-  if (rpc === undefined || rpc.modules.has('rpc')) return;
-  rpc.modules.define('rpc', {
-    call: [
-      { arity: 4, fn: (n: Atom, m: Atom, f: Atom, a: Term[]) => rpc.call(n, m, f, a) },
-      {
-        arity: 5,
-        fn: (n: Atom, m: Atom, f: Atom, a: Term[], t: Term) =>
-          rpc.call(n, m, f, a, typeof t === 'number' ? t : Infinity),
-      },
-    ],
-    cast: (n: Atom, m: Atom, f: Atom, a: Term[]) => rpc.cast(n, m, f, a),
-  });
-};
 
 function logLevel(level: string | undefined): LogLevel {
   const l = level ?? 'warn';

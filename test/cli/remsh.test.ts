@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { cliServices, startCliNode } from '../../src/cli/node-setup.ts';
+import { startCliNode } from '../../src/cli/node-setup.ts';
+import { cliServices } from '../../src/cli/services.ts';
 import { EpmdDaemon } from '../../src/epmd/index.ts';
 import type { BeamNode } from '../../src/kernel/index.ts';
 import { atom } from '../../src/term/types.ts';

@@ -12,7 +12,8 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { processIo, type CliIo } from '../io.ts';
-import { addNodeOptions, cliServices, startCliNode, type NodeFlags } from '../node-setup.ts';
+import { addNodeOptions, startCliNode, type NodeFlags } from '../node-setup.ts';
+import { cliServices } from '../services.ts';
 
 /**
  * The `start` command with the CLI services.

@@ -13,7 +13,8 @@
 import { Command } from 'commander';
 import { rpcOf } from '../../rpc/index.ts';
 import { processIo, type CliIo } from '../io.ts';
-import { addNodeOptions, cliServices, startCliNode, type NodeFlags } from '../node-setup.ts';
+import { addNodeOptions, startCliNode, type NodeFlags } from '../node-setup.ts';
+import { cliServices } from '../services.ts';
 import { startShell } from '../shell/repl.ts';
 import { randomBytes } from 'node:crypto';
 

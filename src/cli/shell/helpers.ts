@@ -23,6 +23,8 @@ import type { Rpc } from '../../rpc/rpc.ts';
 import { format } from '../../term/format.ts';
 import { Atom, Pid, Tuple, atom, tuple, type Term } from '../../term/types.ts';
 import { moduleAtom, parseLiteral } from '../literal.ts';
+import { CliError } from '../errors.ts';
+import { connectOrExplain } from '../node-setup.ts';
 import { printValue } from './print.ts';
 import type { ReceivePattern, ShellProcess } from './shell-process.ts';
 
@@ -98,6 +100,8 @@ export interface ShellContextOptions {
   readonly shell: ShellProcess;
   readonly print: (text: string) => void;
   readonly colour: boolean;
+  /** The port mapper port (to explain a failed `Node.connect`). */
+  readonly epmdPort?: number;
 }
 
 /**
@@ -139,7 +143,19 @@ export function shellContext(o: ShellContextOptions): Record<string, unknown> {
     Node: {
       self: () => node.node,
       list: (kind?: 'visible' | 'hidden' | 'connected') => node.nodes(kind),
-      connect: (n: Atom | string) => node.connect(n),
+      connect: async (n: Atom | string) => {
+        // false, as in iex, but with what went wrong and how to fix it
+        try {
+          await connectOrExplain(node, typeof n === 'string' ? n : n.name, {
+            epmdPort: o.epmdPort,
+          });
+          return true;
+        } catch (e) {
+          if (!(e instanceof CliError)) throw e;
+          o.print(`** ${e.message}\n   how to fix: ${e.hint ?? ''}\n`);
+          return false;
+        }
+      },
       disconnect: (n: Atom | string) => node.disconnect(n),
       ping: (n: Atom | string) => node.ping(n).then(atom),
       alive: () => true,

@@ -86,6 +86,7 @@ export async function startShell(o: ShellOptions): Promise<void> {
       rpc: o.rpc,
       shell,
       colour,
+      epmdPort: o.epmdPort,
       print: (text) => void o.output.write(text),
     }),
   );

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BeamNode } from '../../../src/kernel/index.ts';
-import {
-  CliError,
-  cliServices,
-  connectOrExplain,
-  startCliNode,
-} from '../../../src/cli/node-setup.ts';
+import { CliError, connectOrExplain, startCliNode } from '../../../src/cli/node-setup.ts';
+import { cliServices } from '../../../src/cli/services.ts';
 import {
   EpmdProcess,
   ErlangPeer,
