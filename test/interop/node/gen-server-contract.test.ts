@@ -168,7 +168,13 @@ describe('kernel/gen-server contract: erl client, beamlink GenServer', { skip },
         await s.erl.eval(
           `spawn(fun() -> beamlink_peer:emit({lost, catch gen_server:call(${dest(name)}, {sleep, 2000})}) end).`,
         );
-        await new Promise((r) => setTimeout(r, 300));
+        // gen_server:call monitors the server first: the call is under way once it does.
+        const server = s.node.runtime.whereis(name)!;
+        const deadline = Date.now() + 10_000;
+        while ((s.node.runtime.processInfo(server)?.monitoredBy.length ?? 0) === 0) {
+          assert.ok(Date.now() < deadline, 'erl never monitored the server');
+          await new Promise((r) => setTimeout(r, 10));
+        }
         s.node.disconnect(s.erl.node);
         const ev = await s.erl.waitEvent((e) => e.text.startsWith('{lost,'), 10_000);
         assert.equal(

@@ -345,7 +345,7 @@ test('dist/connection: frames that arrive before a message listener are kept, no
     logger: quiet,
   });
   t.inject(headerFrame(new Tuple([2, atom(''), pb]), 'early'));
-  await new Promise((r) => setTimeout(r, 20));
+  await until(() => (conn.inspect().bytesIn as number) > 0); // read, with no listener yet
   const got = collect(conn);
   await until(() => got.length === 1);
   assert.deepEqual(got[0], { op: 'SEND', to: pb, message: 'early' });
