@@ -19,7 +19,7 @@ import {
   encodeStopReq,
   register,
 } from '../../../src/epmd/index.ts';
-import { freePort } from '../../support/erlang-peer.ts';
+import { erlangReleases, freePort, interopSkipReason } from '../../support/erlang-peer.ts';
 
 const external = Object.values(networkInterfaces())
   .flat()
@@ -95,24 +95,27 @@ describe(
       }
     });
 
-    it('epmd/daemon: (difference) real epmd counts a peer from its own address as local', async () => {
-      const port = await freePort();
-      const child = spawn('epmd', ['-port', String(port), '-address', external!], {
-        stdio: 'ignore',
-      });
-      try {
-        let r: { reply: Buffer; closed: boolean } = { reply: Buffer.alloc(0), closed: true };
-        for (let i = 0; i < 200 && r.reply.length === 0; i++) {
-          r = await ask(external!, port, alive2('from_here'));
-          if (r.reply.length === 0) await new Promise((res) => setTimeout(res, 50));
+    for (const release of interopSkipReason() ? [] : erlangReleases()) {
+      it(`epmd/daemon: (difference) ${release.label}'s epmd counts a peer from its own address as local`, async () => {
+        const port = await freePort();
+        const [cmd, ...pre] = [...release.prefix, 'epmd'];
+        const child = spawn(cmd!, [...pre, '-port', String(port), '-address', external!], {
+          stdio: 'ignore',
+        });
+        try {
+          let r: { reply: Buffer; closed: boolean } = { reply: Buffer.alloc(0), closed: true };
+          for (let i = 0; i < 200 && r.reply.length === 0; i++) {
+            r = await ask(external!, port, alive2('from_here'));
+            if (r.reply.length === 0) await new Promise((res) => setTimeout(res, 50));
+          }
+          assert.equal(r.reply[0], 118);
+          assert.equal(r.reply[1], 0); // registered (then unregistered as the socket closed)
+        } finally {
+          const exited = new Promise((res) => child.once('exit', res));
+          child.kill('SIGKILL');
+          await exited;
         }
-        assert.equal(r.reply[0], 118);
-        assert.equal(r.reply[1], 0); // registered (then unregistered as the socket closed)
-      } finally {
-        const exited = new Promise((res) => child.once('exit', res));
-        child.kill('SIGKILL');
-        await exited;
-      }
-    });
+      });
+    }
   },
 );
