@@ -267,7 +267,12 @@ export async function initiate(
       case 'nok':
         throw new HandshakeError(remote, 'nok', 'the peer is connecting to us (simultaneous connect: it wins)');
       case 'not_allowed':
-        throw refuse(logger, remote, 'not_allowed', 'the peer answered not_allowed');
+        throw refuse(
+          logger,
+          remote,
+          'not_allowed',
+          `the peer answered not_allowed: it refuses ${options.localName} (check that name@host is valid and, if the peer uses net_kernel:allow/1, that it lists us)`,
+        );
       default:
         throw refuse(logger, remote, 'unknown_status', `unexpected status ${JSON.stringify(status)}`);
     }
