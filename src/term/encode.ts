@@ -609,6 +609,21 @@ function findCycle(root: unknown): string {
   return '$';
 }
 
+/** The typed error for whatever `writeTerm` threw (rethrows anything else). */
+function encodeError(e: unknown, term: Term): unknown {
+  ancestors.clear();
+  if (e instanceof Failure) {
+    return new TermEncodeError(e.message, `$${e.segments.reverse().join('')}`);
+  }
+  if (e instanceof CycleSignal) {
+    return new TermEncodeError('a cycle: the value contains itself', findCycle(term));
+  }
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return new TermEncodeError('the value is nested too deeply to encode', '$', { cause: e });
+  }
+  return e;
+}
+
 /**
  * Appends `term` to `writer` WITHOUT the 131 version byte: what the distribution layer
  * needs after a `131, 68` header, where the control message and payload follow one
@@ -629,17 +644,7 @@ export function encodeInto(writer: Writer, term: Term): Writer {
     return writer;
   } catch (e) {
     writer.truncate(start);
-    ancestors.clear();
-    if (e instanceof Failure) {
-      throw new TermEncodeError(e.message, `$${e.segments.reverse().join('')}`);
-    }
-    if (e instanceof CycleSignal) {
-      throw new TermEncodeError('a cycle: the value contains itself', findCycle(term));
-    }
-    if (e instanceof RangeError && /call stack/i.test(e.message)) {
-      throw new TermEncodeError('the value is nested too deeply to encode', '$', { cause: e });
-    }
-    throw e;
+    throw encodeError(e, term);
   }
 }
 
@@ -649,8 +654,20 @@ export function encodeInto(writer: Writer, term: Term): Writer {
  * that outgrows the slab keeps the grown buffer for itself; a new slab follows.
  */
 const SLAB = 64 * 1024;
-let shared: Writer | undefined = new Writer(SLAB);
+/** Room always left after `slabUsed`, so the version byte needs no bounds check. */
+const SLAB_SPARE = 512;
+let slab = Buffer.allocUnsafe(SLAB);
 let slabUsed = 0;
+const shared = new Writer(16);
+shared.buf = slab;
+shared.deferLarge = true;
+/** Set while encode() uses `shared`: a getter in the value that calls encode() again gets its own writer. */
+let busy = false;
+/**
+ * `Buffer.prototype.slice` is a view like `subarray` (Node ≥ 17), but builds the Buffer
+ * directly instead of through the species constructor: about half the cost.
+ */
+const view = Buffer.prototype.slice as (this: Buffer, start: number, end: number) => Buffer;
 
 /**
  * Encodes a value as `term_to_binary/1` does: the 131 version byte, then the term.
@@ -669,50 +686,62 @@ let slabUsed = 0;
  * ```
  */
 export function encode(term: Term, options?: EncodeOptions): Buffer {
-  const w = shared;
-  // A getter in the value could call encode() again: such a nested call gets its own writer.
-  if (w === undefined) return finish(new Writer(), 0, term, options);
-  shared = undefined;
-  const slab = w.buf;
-  const start = slabUsed;
-  let keep = false;
-  try {
-    const out = finish(w, start, term, options);
-    if (out.buffer === slab.buffer && w.buf === slab) {
-      slabUsed = (w.length + 7) & ~7;
-      keep = slabUsed <= SLAB - 512;
-    }
-    return out;
-  } finally {
-    w.deferLarge = false;
-    w.clearChunks();
-    if (w.buf === slab && (keep || w.length === start)) {
-      // the slab goes on (after an error or a compressed result, from where it was)
-    } else {
-      w.buf = Buffer.allocUnsafe(SLAB);
-      slabUsed = 0;
-    }
-    shared = w;
+  if (busy) return encodeAlone(term, options);
+  if (options !== undefined) {
+    const c = options.compressed;
+    if (c !== undefined && c !== false && c !== 0) return encodeAlone(term, options);
   }
+  busy = true;
+  const w = shared;
+  const start = slabUsed;
+  slab[start] = Tag.VERSION_MAGIC;
+  w.length = start + 1;
+  try {
+    writeTerm(w, term, 0);
+  } catch (e) {
+    busy = false;
+    w.length = start;
+    w.clearChunks();
+    if (w.buf !== slab) newSlab();
+    throw encodeError(e, term);
+  }
+  busy = false;
+  const end = w.length;
+  if (w.buf === slab && !w.hasChunks) {
+    const out = view.call(slab, start, end);
+    slabUsed = (end + 7) & ~7;
+    if (slabUsed > SLAB - SLAB_SPARE) newSlab();
+    return out;
+  }
+  // Outgrew the slab (the grown buffer is the result's), or holds deferred large binaries.
+  let out: Buffer;
+  if (w.hasChunks) {
+    out = w.copy(start);
+    w.clearChunks();
+  } else {
+    out = view.call(w.buf, start, end);
+  }
+  w.length = start;
+  if (w.buf !== slab) newSlab();
+  return out;
 }
 
-function finish(w: Writer, start: number, term: Term, options: EncodeOptions | undefined): Buffer {
-  w.length = start;
+function newSlab(): void {
+  slab = Buffer.allocUnsafe(SLAB);
+  shared.buf = slab;
+  shared.length = 0;
+  slabUsed = 0;
+}
+
+/** encode() in a writer of its own: compressed, or called again from inside a value. */
+function encodeAlone(term: Term, options: EncodeOptions | undefined): Buffer {
+  const w = new Writer();
   w.deferLarge = true;
   w.u8(Tag.VERSION_MAGIC);
   encodeInto(w, term);
   const c = options?.compressed;
-  if (c !== undefined && c !== false && c !== 0) {
-    const out = compress(w.view(start), c === true ? 6 : c);
-    w.length = start;
-    return out;
-  }
-  if (w.hasChunks) {
-    const out = w.copy(start);
-    w.length = start;
-    return out;
-  }
-  return w.buf.subarray(start, w.length);
+  if (c !== undefined && c !== false && c !== 0) return compress(w.view(0), c === true ? 6 : c);
+  return w.hasChunks ? w.copy(0) : view.call(w.buf, 0, w.length);
 }
 
 function compress(plain: Buffer, level: number): Buffer {
