@@ -67,7 +67,10 @@ describe('cli/shell helpers on a live node', () => {
       await get('AgentFramework.AgentServer.sendTask')(w1, atom('search'), { query: 'q' }),
       atom('ok'),
     );
-    assert.equal((await get('AgentFramework.on')(node.name)) !== undefined, true);
+    const remote = get('AgentFramework.on')(node.name) as unknown as {
+      AgentServer: { recall: Fn };
+    };
+    assert.equal(await remote.AgentServer.recall(w1, atom('origin')), 'node1');
     assert.equal(
       await get('GenServer.call')(w1, new Tuple([atom('recall'), atom('origin')])),
       'node1',
