@@ -4,36 +4,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { Connection } from '../../src/dist/connection.ts';
 import { DistProtocolError } from '../../src/dist/errors.ts';
 import { DEFAULT_FLAGS, DFLAG } from '../../src/dist/flags.ts';
-import { FrameReader } from '../../src/dist/framing.ts';
 import { encode } from '../../src/term/encode.ts';
 import { Pid, Tuple, atom, type Term } from '../../src/term/types.ts';
-import { memoryEnd } from '../unit/dist/memory-transport.ts';
+import { loneConnection } from '../unit/dist/memory-transport.ts';
 
 const pa = new Pid(atom('a@h'), 1, 0, 1);
 
-function lone(flags: bigint) {
-  const t = memoryEnd();
-  const logs: string[] = [];
-  const conn = new Connection({
-    transport: t,
-    reader: new FrameReader(4),
-    localName: 'b@h',
-    peerName: 'a@h',
-    peerFlags: flags,
-    peerCreation: 1,
-    flags,
-    logger: { warn: (m) => logs.push(m) },
-    maxFrame: 1 << 20,
-    reassembly: { maxSequences: 8, maxBytes: 1 << 20 },
-  });
-  const result: { reason?: Term; error?: Error; messages: number } = { messages: 0 };
-  conn.on('close', (reason, error) => Object.assign(result, { reason, error }));
-  conn.on('message', () => result.messages++);
-  return { t, conn, logs, result };
-}
+/** A lone connection with small limits, so the fuzz reaches them. */
+const lone = (flags: bigint) =>
+  loneConnection(flags, { maxFrame: 1 << 20, reassembly: { maxSequences: 8, maxBytes: 1 << 20 } });
 
 const u32 = (n: number) => {
   const b = Buffer.alloc(4);
@@ -85,12 +66,12 @@ for (const [label, flags] of [
   test(`fuzz/dist-frames: arbitrary peer bytes (${label}) close cleanly or pass`, async () => {
     await fc.assert(
       fc.asyncProperty(stream, fc.integer({ min: 1, max: 64 }), async (bytes, step) => {
-        const { t, conn, logs, result } = lone(flags);
+        const { t, conn, logs, closed } = lone(flags);
         for (let i = 0; i < bytes.length; i += step) t.inject(bytes.subarray(i, i + step));
         await new Promise((r) => setImmediate(r));
         if (conn.state === 'closed') {
-          assert.equal(result.reason, atom('protocol_error'));
-          assert.ok(result.error instanceof DistProtocolError);
+          assert.equal(closed.reason, atom('protocol_error'));
+          assert.ok(closed.error instanceof DistProtocolError);
           assert.ok(logs.length >= 1);
           assert.ok(t.closed);
         } else {

@@ -8,7 +8,7 @@ import { FrameReader, frame4 } from '../../../src/dist/framing.ts';
 import { accept, initiate } from '../../../src/dist/handshake.ts';
 import { encode } from '../../../src/term/encode.ts';
 import { Atom, Pid, Tuple, atom, type Term } from '../../../src/term/types.ts';
-import { memoryEnd, memoryPair, type MemoryTransport } from './memory-transport.ts';
+import { loneConnection, memoryEnd, memoryPair, type MemoryTransport } from './memory-transport.ts';
 
 const quiet = { warn: () => {} };
 const pa = new Pid(atom('a@h'), 1, 0, 1);
@@ -48,25 +48,7 @@ async function until(pred: () => boolean, ms = 5000): Promise<void> {
 }
 
 /** A connection on a lone transport: the test writes the peer's bytes by hand. */
-function lone(flags = DEFAULT_FLAGS | DFLAG.PUBLISHED, extra: Partial<ConnectionOptions> = {}) {
-  const t = memoryEnd();
-  const logs: string[] = [];
-  const conn = new Connection({
-    transport: t,
-    reader: new FrameReader(4),
-    localName: 'b@h',
-    peerName: 'a@h',
-    peerFlags: flags,
-    peerCreation: 1,
-    flags,
-    logger: { warn: (m) => logs.push(m) },
-    ...extra,
-  });
-  const closed: { reason?: Term; error?: Error } = {};
-  conn.on('close', (reason, error) => Object.assign(closed, { reason, error }));
-  conn.on('message', () => {});
-  return { t, conn, logs, closed };
-}
+const lone = loneConnection;
 
 /** `131,68,0` + terms without the version byte. */
 function headerFrame(control: Term, payload?: Term): Buffer {

@@ -1,6 +1,10 @@
 // An in-memory Transport pair for unit tests: what one side writes arrives at the other
 // asynchronously (as from a socket), closing either side closes both.
+import { Connection, type ConnectionOptions } from '../../../src/dist/connection.ts';
+import { DEFAULT_FLAGS, DFLAG } from '../../../src/dist/flags.ts';
+import { FrameReader } from '../../../src/dist/framing.ts';
 import type { Transport } from '../../../src/dist/transport.ts';
+import type { Term } from '../../../src/term/types.ts';
 
 export interface MemoryTransport extends Transport {
   /** Every chunk written, in order (copies). */
@@ -81,4 +85,39 @@ export function memoryPair(): [MemoryTransport, MemoryTransport] {
 /** A lone transport: writes are recorded, nothing answers unless the test injects. */
 export function memoryEnd(): MemoryTransport {
   return side('lone');
+}
+
+/**
+ * A connection already past the handshake on a lone memory transport: the test writes
+ * the peer's bytes by hand with `t.inject`. `closed` fills in when the connection closes;
+ * `messages` counts what it delivered.
+ */
+export function loneConnection(
+  flags: bigint = DEFAULT_FLAGS | DFLAG.PUBLISHED,
+  extra: Partial<ConnectionOptions> = {},
+): {
+  t: MemoryTransport;
+  conn: Connection;
+  logs: string[];
+  closed: { reason?: Term; error?: Error };
+  delivered: { messages: number };
+} {
+  const t = memoryEnd();
+  const logs: string[] = [];
+  const conn = new Connection({
+    transport: t,
+    reader: new FrameReader(4),
+    localName: 'b@h',
+    peerName: 'a@h',
+    peerFlags: flags,
+    peerCreation: 1,
+    flags,
+    logger: { warn: (m) => logs.push(m) },
+    ...extra,
+  });
+  const closed: { reason?: Term; error?: Error } = {};
+  const delivered = { messages: 0 };
+  conn.on('close', (reason, error) => Object.assign(closed, { reason, error }));
+  conn.on('message', () => delivered.messages++);
+  return { t, conn, logs, closed, delivered };
 }
