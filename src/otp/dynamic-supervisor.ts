@@ -49,6 +49,7 @@ import {
   type Stop,
 } from './supervisor-host.ts';
 import {
+  countChildrenReply,
   decodeChildInfo,
   decodeCounts,
   decodeOk,
@@ -213,20 +214,7 @@ class DynamicSupervisorServer implements HostCallbacks {
   }
 
   #countChildren(): Term {
-    let active = 0;
-    let supervisors = 0;
-    let workers = 0;
-    for (const c of this.#children.values()) {
-      if (!c.restarting) active++;
-      if (c.spec.type === 'supervisor') supervisors++;
-      else workers++;
-    }
-    return [
-      tuple(atom('specs'), this.#children.size),
-      tuple(atom('active'), active),
-      tuple(atom('supervisors'), supervisors),
-      tuple(atom('workers'), workers),
-    ];
+    return countChildrenReply(this.#children.values(), (c) => !c.restarting);
   }
 
   async #startChild(arg: Term): Promise<Term> {

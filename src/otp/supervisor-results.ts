@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Atom, atom, Pid, Tuple, type Term } from '../term/types.ts';
+import { Atom, atom, Pid, Tuple, tuple, type Term } from '../term/types.ts';
 import type { ChildType } from './child-spec.ts';
 
 /**
@@ -88,6 +88,36 @@ export function decodeChildInfo(reply: Term): ChildInfo[] {
       modules: mods,
     };
   });
+}
+
+/**
+ * The `count_children` reply a supervisor sends: `[{specs, N}, {active, N},
+ * {supervisors, N}, {workers, N}]` for `children`, counting those `isActive` says are
+ * running (the inverse of {@link decodeCounts}).
+ *
+ * @example
+ * ```ts
+ * countChildrenReply(children, (c) => !c.restarting); // [{specs, 2}, {active, 2}, ...]
+ * ```
+ */
+export function countChildrenReply<C extends { readonly spec: { readonly type: ChildType } }>(
+  children: Iterable<C>,
+  isActive: (child: C) => boolean,
+): Term {
+  let specs = 0;
+  let active = 0;
+  let supervisors = 0;
+  for (const c of children) {
+    specs++;
+    if (isActive(c)) active++;
+    if (c.spec.type === 'supervisor') supervisors++;
+  }
+  return [
+    tuple(atom('specs'), specs),
+    tuple(atom('active'), active),
+    tuple(atom('supervisors'), supervisors),
+    tuple(atom('workers'), specs - supervisors),
+  ];
 }
 
 /** Decodes a `count_children` reply (a proplist, or a map as Elixir returns it). */

@@ -31,6 +31,7 @@ import { oneForOne } from './strategies/one-for-one.ts';
 import { restForOne } from './strategies/rest-for-one.ts';
 import type { Strategy, StrategyContext } from './strategies/strategy.ts';
 import { castServer, InitStop, type HostCallbacks, type Stop } from './supervisor-host.ts';
+import { countChildrenReply } from './supervisor-results.ts';
 
 /**
  * The restart strategies of a static supervisor.
@@ -331,20 +332,11 @@ export class SupervisorServer implements HostCallbacks, StrategyContext {
   }
 
   #countChildren(): Term {
-    let active = 0;
-    let supervisors = 0;
-    let workers = 0;
-    for (const c of this.table.list()) {
-      if (c.pid && !c.restarting && this.self.runtime.isAlive(c.pid)) active++;
-      if (c.spec.type === 'supervisor') supervisors++;
-      else workers++;
-    }
-    return [
-      tuple(atom('specs'), this.table.size),
-      tuple(atom('active'), active),
-      tuple(atom('supervisors'), supervisors),
-      tuple(atom('workers'), workers),
-    ];
+    const rt = this.self.runtime;
+    return countChildrenReply(
+      this.table.list(),
+      (c) => c.pid !== undefined && !c.restarting && rt.isAlive(c.pid),
+    );
   }
 
   async #startChildCall(arg: Term): Promise<Term> {
