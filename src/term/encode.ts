@@ -376,10 +376,110 @@ function sortKeys(keys: string[]): void {
   }
 }
 
+/**
+ * What an object shape (its keys in insertion order) encodes to: the keys in the order
+ * they go out, each with its SMALL_ATOM_UTF8_EXT bytes. Cached per first key, a few
+ * shapes per first key (`next`), a bounded number in all.
+ */
+interface Shape {
+  readonly keys: readonly string[];
+  readonly sorted: readonly string[];
+  readonly atoms: readonly Buffer[];
+  readonly next: Shape | undefined;
+}
+const MAX_SHAPES = 1024;
+const MAX_SHAPES_PER_KEY = 8;
+const shapes = new Map<string, Shape>();
+
+/** The cached shape of these keys (made on first sight); `undefined` if a key is not an atom. */
+function shapeOf(keys: string[]): Shape | undefined {
+  const n = keys.length;
+  const first = keys[0]!;
+  const head = shapes.get(first);
+  let chain = 0;
+  for (let s = head; s !== undefined; s = s.next) {
+    const k = s.keys;
+    if (k.length === n) {
+      let i = 1;
+      while (i < n && k[i] === keys[i]) i++;
+      if (i === n) return s;
+    }
+    chain++;
+  }
+  const sorted = keys.slice();
+  if (n > 1) sortKeys(sorted);
+  const atoms: Buffer[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = keyAtomBytes(sorted[i]!);
+    if (a === undefined) return undefined;
+    atoms.push(a);
+  }
+  const shape: Shape = {
+    keys,
+    sorted,
+    atoms,
+    next: chain < MAX_SHAPES_PER_KEY ? head : undefined,
+  };
+  if (shapes.size >= MAX_SHAPES) shapes.clear();
+  shapes.set(first, shape);
+  return shape;
+}
+
+/** An object key as an atom's bytes (without interning it), or `undefined` if too long. */
+function keyAtomBytes(key: string): Buffer | undefined {
+  try {
+    return encodeAtomText(key);
+  } catch (e) {
+    if (e instanceof Failure) return undefined;
+    throw e;
+  }
+}
+
 function writeObject(w: Writer, obj: Readonly<Record<string, Term>>, depth: number): void {
   const keys = Object.keys(obj);
   const n = keys.length;
-  if (n > 1 && n <= FLATMAP_LIMIT) sortKeys(keys);
+  if (n === 0 || n > FLATMAP_LIMIT) return writeObjectKeys(w, obj, keys, depth);
+  const shape = shapeOf(keys);
+  if (shape === undefined) {
+    sortKeys(keys);
+    return writeObjectKeys(w, obj, keys, depth);
+  }
+  const { sorted, atoms } = shape;
+  if (w.length + 5 > w.buf.length) w.ensure(5);
+  const b = w.buf;
+  const o = w.length;
+  b[o] = Tag.MAP_EXT;
+  b[o + 1] = 0;
+  b[o + 2] = 0;
+  b[o + 3] = 0;
+  b[o + 4] = n;
+  w.length = o + 5;
+  let i = 0;
+  try {
+    for (; i < n; i++) {
+      const a = atoms[i]!;
+      const m = a.length;
+      if (w.length + m > w.buf.length) w.ensure(m);
+      const out = w.buf;
+      let p = w.length;
+      for (let j = 0; j < m; j++) out[p++] = a[j]!;
+      w.length = p;
+      writeTerm(w, obj[sorted[i]!]!, depth);
+    }
+  } catch (e) {
+    if (e instanceof Failure) e.segments.push(keySegment(sorted[i]!));
+    throw e;
+  }
+}
+
+/** An object key by key: a large or empty one, or one with a key too long for an atom. */
+function writeObjectKeys(
+  w: Writer,
+  obj: Readonly<Record<string, Term>>,
+  keys: string[],
+  depth: number,
+): void {
+  const n = keys.length;
   w.u8(Tag.MAP_EXT).u32(n);
   let key = '';
   try {
