@@ -109,6 +109,10 @@ test('dist/handshake: ok_simultaneous and alive (answered true) continue', async
   for (const decide of ['ok_simultaneous', 'alive'] as const) {
     const { a, b } = both({ decide });
     const [ca, cb] = await Promise.all([a, b]);
+    assert.equal(ca.state, 'up', decide);
+    assert.equal(cb.state, 'up', decide);
+    assert.equal(ca.peerName, 'b@h');
+    assert.equal(cb.peerName, 'a@h');
     ca.close();
     cb.close();
   }
