@@ -92,6 +92,7 @@ export async function startCliNode(
   flags: NodeFlags,
   services: readonly NodeService[],
   transitive?: boolean,
+  startPortMapper = true,
 ): Promise<BeamNode> {
   if (flags.sname && flags.name) {
     throw new CliError(
@@ -111,6 +112,7 @@ export async function startCliNode(
       logger: consoleLogger(logLevel(flags.logLevel)),
       services,
       transitive,
+      startPortMapper,
     });
   } catch (e) {
     throw explainStartError(e, flags);
@@ -192,9 +194,12 @@ export async function startClientNode(
   // A long-named client needs a dotted host or an IP: the loopback address is one (the
   // connection is outgoing, so no peer ever has to resolve it).
   const own = isLongHost(host) ? { name: `${alive}@127.0.0.1` } : { sname: alive };
+  // A one-shot verb never starts a port mapper (it would outlive the verb): with none
+  // answering, the verb fails with "no port mapper answers" and how to start one.
   return startCliNode(
     { ...flags, ...own, hidden: true, logLevel: flags.logLevel ?? 'error' },
     services,
+    false,
     false,
   );
 }

@@ -52,8 +52,8 @@ describe('cli/shell helpers on a live node', () => {
     assert.deepEqual(get('Node.list')(), []);
     const me = get('self')() as Pid;
     assert.ok(me instanceof Pid && me.node === node.node);
-    assert.equal(format(get('pid')(`0.${me.id}.${me.serial}`)), format(me));
-    assert.equal(format(get('pid')(`#PID<0.${me.id}.0>`)), format(me));
+    assert.equal(format(get('pid')(`0.${me.id}.${me.serial}`) as Term), format(me));
+    assert.equal(format(get('pid')(`#PID<0.${me.id}.0>`) as Term), format(me));
     assert.throws(() => get('pid')('1.2.3'), /only this node's pids/);
 
     const started = (await get('AgentFramework.AgentSupervisor.start_agent')('Worker-1')) as Tuple;
