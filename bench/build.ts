@@ -1,5 +1,5 @@
 /**
- * Bundles a layer's sources with esbuild into bench/dist/ and imports the bundle, so the
+ * Bundles a layer's sources with esbuild into bench/dist/ (git-ignored) and imports the bundle, so the
  * benchmarks measure plain ESM as a build would ship it. (Under tsx, every imported
  * binding is read through a getter, which costs the hot paths about a third.)
  */

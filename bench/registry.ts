@@ -1,11 +1,15 @@
 /**
- * The shape of a benchmark suite: groups of workloads, each measured for one or more
- * TypeScript implementations and (optionally) a BEAM twin run in the same invocation.
+ * The shape of a benchmark suite. Two kinds of group:
  *
- * To add benchmarks, write a `<layer>/<what>.bench.ts` that exports `groups` and list it
- * in `suites.ts`. A BEAM twin is an Erlang module in `beam/` whose `main/0` prints one
- * line per workload, `<group>/<case> <nanoseconds per op>`, for the same group and case
- * names; run.ts compiles and runs it with the installed erl.
+ * - `BenchGroup`: workloads measured per operation by run.ts (CPU or wall clock, the
+ *   operation may return a promise: it is awaited), each beside a BEAM twin in `beam/`
+ *   whose `main/0,1` prints one line per workload, `<group>/<case> <nanoseconds per op>`.
+ * - `BenchScenario`: a whole measurement (connections, peers, several OS processes) that
+ *   times itself and returns rows of metrics, one column per side (beamlink↔beamlink,
+ *   beamlink↔BEAM, BEAM↔BEAM...), its BEAM twin run inside the same scenario.
+ *
+ * To add benchmarks, write a `<layer>/<what>.bench.ts` that exports `groups` and/or
+ * `scenarios` and list it in `suites.ts`.
  */
 
 /** One workload: the same job done by each implementation. */
@@ -24,7 +28,35 @@ export interface BenchGroup {
   readonly beam?: string;
 }
 
+/** One metric of a scenario, e.g. `one-way small messages` in msg/s. */
+export interface ScenarioRow {
+  readonly name: string;
+  /** `msg/s`, `calls/s`, `GB/s`, `µs`, `ms`. */
+  readonly unit: string;
+  /** Whether a larger number is better (rates) or worse (latencies). */
+  readonly higherIsBetter: boolean;
+  /** Column (side) → value; a missing side prints `–`. */
+  readonly values: Readonly<Record<string, number | undefined>>;
+}
+
+/** What a scenario gets from run.ts. */
+export interface ScenarioContext {
+  /** `BENCH_QUICK=1`: smaller counts (a smoke run). */
+  readonly quick: boolean;
+  /** The OTP major version the BEAM twins run on (`BENCH_OTP`, default: the host's). */
+  readonly otp: number | undefined;
+}
+
+/** A self-timed measurement; `baseline` is the column the ratios are taken against. */
+export interface BenchScenario {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly baseline: string;
+  run(ctx: ScenarioContext): Promise<readonly ScenarioRow[]>;
+}
+
 /** What a suite module exports. */
 export interface BenchSuite {
-  readonly groups: readonly BenchGroup[];
+  readonly groups?: readonly BenchGroup[];
+  readonly scenarios?: readonly BenchScenario[];
 }

@@ -1,47 +1,65 @@
 /**
  * Runs every benchmark suite (suites.ts) and its BEAM twins in one invocation and prints
- * a Markdown table of nanoseconds per operation and ratios, with the machine, Node and
+ * Markdown tables of nanoseconds per operation (or a scenario's metrics) and ratios, with the machine, Node and
  * OTP versions.
  *
  *   npm run bench                       (from the repository root or bench/)
  *   npm run bench -- term.decode        only groups/cases whose name contains the text
- *   BENCH_ERL="chroot /var/tmp/beamlink-otp27 erl" npm run bench   another erl
+ *   npm run bench -- --only dist        only the groups/scenarios whose name starts so
+ *   BENCH_ERL="chroot /var/tmp/beamlink-otp27 erl" BENCH_OTP=27 npm run bench   another erl
  *   BENCH_ROUNDS=3 npm run bench        best of 3 rounds on both sides (a busy machine)
- *   BENCH_CLOCK=wall npm run bench      wall time (mitata median) instead of CPU time
+ *   BENCH_CLOCK=wall npm run bench      wall time instead of CPU time
+ *   BENCH_QUICK=1 npm run bench         smaller counts in the scenarios (a smoke run)
+ *
+ * Scenarios (connections, peers) time themselves, once per invocation, in wall time.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, copyFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { do_not_optimize, measure } from 'mitata';
-import type { BenchGroup } from './registry.ts';
+import { do_not_optimize } from 'mitata';
+import type { BenchGroup, BenchScenario, ScenarioRow } from './registry.ts';
 import { suites } from './suites.ts';
 
-const filter = process.argv[2] ?? '';
+const args = process.argv.slice(2);
+const onlyAt = args.indexOf('--only');
+/** `--only <group>`: groups/scenarios whose name starts with it (`dist`, `term.encode`). */
+const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '') : '';
+/** A free text: groups/cases whose `group/case` name contains it. */
+const filter = args.filter((_, i) => i !== onlyAt && i !== onlyAt + 1)[0] ?? '';
 const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
-/** `cpu` (default): CPU time per op, robust on a shared machine; `wall`: mitata's median. */
+/** `cpu` (default): CPU time per op, robust on a shared machine; `wall`: elapsed time. */
 const clock = process.env.BENCH_CLOCK === 'wall' ? 'wall' : 'cpu';
+const quick = process.env.BENCH_QUICK === '1';
 
-function cpuBatch(fn: () => unknown, n: number): number {
-  const c0 = process.cpuUsage();
-  for (let i = 0; i < n; i++) do_not_optimize(fn());
-  const c = process.cpuUsage(c0);
+function now(): number {
+  if (clock === 'wall') return Number(process.hrtime.bigint());
+  const c = process.cpuUsage();
   return (c.user + c.system) * 1000;
 }
 
-/** CPU nanoseconds per call: batches doubling until one takes 0.2 s of CPU; best of three. */
-function cpuPerOp(fn: () => unknown): number {
-  let n = 1;
-  while (cpuBatch(fn, n) < 200e6) n *= 2;
-  let best = Infinity;
-  for (let i = 0; i < 3; i++) best = Math.min(best, cpuBatch(fn, n) / n);
-  return best;
+/**
+ * Time (ns) of n operations, each awaited when it returns a promise (a process or
+ * GenServer workload completes asynchronously: its CPU time is spent in later ticks).
+ */
+async function batch(fn: () => unknown, n: number): Promise<number> {
+  const t0 = now();
+  for (let i = 0; i < n; i++) {
+    const r = fn();
+    if (r instanceof Promise) await r;
+    else do_not_optimize(r);
+  }
+  return now() - t0;
 }
 
+/** Nanoseconds per call: batches doubling until one takes 0.2 s; best of three. */
 async function perOp(fn: () => unknown): Promise<number> {
-  if (clock === 'cpu') return cpuPerOp(fn);
-  return (await measure(fn)).p50; // the median sample
+  let n = 1;
+  while ((await batch(fn, n)) < 200e6) n *= 2;
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) best = Math.min(best, (await batch(fn, n)) / n);
+  return best;
 }
 const erl = (process.env.BENCH_ERL ?? 'erl').split(' ');
 const beamDir = fileURLToPath(new URL('./beam/', import.meta.url));
@@ -127,7 +145,7 @@ async function main(): Promise<void> {
   console.log(
     clock === 'cpu'
       ? `- CPU time per operation (process.cpuUsage / statistics(runtime)), best of three batches of 0.2 s or more; BEAM runs with +S 1 +sbwt none; "x BEAM" = beamlink time / BEAM time (lower is better)`
-      : `- wall time per operation: median sample (mitata) for TypeScript, best of three 0.3 s batches for BEAM (+S 1 +sbwt none); "x BEAM" = beamlink time / BEAM time`,
+      : `- wall time per operation, best of three batches of 0.2 s or more (BEAM: 0.3 s, +S 1 +sbwt none); "x BEAM" = beamlink time / BEAM time`,
   );
   console.log(
     `- load average at start: ${loadavg()
@@ -138,7 +156,12 @@ async function main(): Promise<void> {
   console.log('');
 
   const groups: BenchGroup[] = [];
-  for (const load of Object.values(suites)) groups.push(...(await load()).groups);
+  const scenarios: BenchScenario[] = [];
+  for (const load of Object.values(suites)) {
+    const suite = await load();
+    groups.push(...(suite.groups ?? []).filter((g) => g.name.startsWith(only)));
+    scenarios.push(...(suite.scenarios ?? []).filter((g) => g.name.startsWith(only)));
+  }
 
   const selected = groups
     .map((g) => ({
@@ -156,6 +179,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < rounds; round++) {
     const modules = new Set(selected.flatMap((x) => (x.group.beam ? [x.group.beam] : [])));
     for (const module of modules) for (const [k, v] of runBeam(module)) keepMin(beam, k, v);
+    // the best of the rounds: every round's value competes, not a value divided twice
     for (const { group, cases } of selected) {
       for (const c of cases) {
         for (const [name, fn] of Object.entries(c.impls)) {
@@ -194,6 +218,53 @@ async function main(): Promise<void> {
     }
     console.log('');
   }
+
+  for (const sc of scenarios.filter((x) => filter === '' || x.name.includes(filter))) {
+    console.log(`## ${sc.name}`);
+    console.log('');
+    let rows: readonly ScenarioRow[];
+    try {
+      rows = await sc.run({
+        quick,
+        otp: process.env.BENCH_OTP ? Number(process.env.BENCH_OTP) : undefined,
+      });
+    } catch (e) {
+      console.log(`failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      console.log('');
+      continue;
+    }
+    printScenario(sc, rows);
+  }
+}
+
+function fmtValue(v: number | undefined, unit: string): string {
+  if (v === undefined || !Number.isFinite(v)) return '–';
+  const digits = v >= 100 ? 0 : v >= 10 ? 1 : 2;
+  if (unit.endsWith('/s') && v >= 1e6) return `${(v / 1e6).toFixed(2)} M ${unit}`;
+  if (unit.endsWith('/s') && v >= 1e4) return `${(v / 1000).toFixed(1)} k ${unit}`;
+  return `${v.toFixed(digits)} ${unit}`;
+}
+
+function printScenario(sc: BenchScenario, rows: readonly ScenarioRow[]): void {
+  const others = sc.columns.filter((c) => c !== sc.baseline);
+  const head = ['metric', ...sc.columns, ...others.map((o) => `${o} vs ${sc.baseline}`)];
+  console.log(`| ${head.join(' | ')} |`);
+  console.log(`|${head.map(() => ' --- ').join('|')}|`);
+  for (const r of rows) {
+    const base = r.values[sc.baseline];
+    // "x slower than the baseline": time / base time, or base rate / rate (> 1 is worse)
+    const rel = (v: number | undefined): string =>
+      v === undefined || base === undefined || v === 0 || base === 0
+        ? '–'
+        : `${(r.higherIsBetter ? base / v : v / base).toFixed(2)}x`;
+    console.log(
+      `| ${[r.name, ...sc.columns.map((c) => fmtValue(r.values[c], r.unit)), ...others.map((o) => rel(r.values[o]))].join(' | ')} |`,
+    );
+  }
+  console.log('');
+  console.log(`(ratios: how many times slower than ${sc.baseline}; below 1 is faster)`);
+  console.log('');
 }
 
 await main();
+process.exit(0);

@@ -1,6 +1,6 @@
 // beamlink ⇄ beamlink with each node in its own OS process (as two BEAM nodes are),
 // over loopback TCP: small one-way messages/s and bulk 1 MiB binaries (GB/s).
-// Run: node --import tsx bench/dist/two-process.bench.ts [--quick]
+// Run from dist.bench.ts (twoProcess); this file, forked with --role=receiver, is the receiver.
 // BL_TUNE='{"fragmentBudget":4194304}' passes ConnectionOptions to the sending side.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -8,7 +8,6 @@ import { connect, createServer, type Socket } from 'node:net';
 import { accept, initiate, tcpTransport } from '../../src/dist/index.ts';
 import { Pid, Tuple, atom } from '../../src/term/index.ts';
 
-const quick = process.argv.includes('--quick');
 const quiet = { warn: (m: string) => console.error(m) };
 const pa = new Pid(atom('a@h'), 1, 0, 1);
 const pb = new Pid(atom('b@h'), 1, 0, 2);
@@ -45,41 +44,47 @@ async function receiver(): Promise<void> {
   conn.on('close', () => process.exit(0));
 }
 
-async function sender(): Promise<void> {
-  const child = fork(new URL(import.meta.url).pathname, ['--role=receiver'], { execArgv: ['--import', 'tsx'] });
+/** One-way small messages (msg/s) and 1 MiB binaries (GB/s) to a receiver in a child process. */
+export async function twoProcess(quick: boolean): Promise<{ oneWay: number; bulk: number }> {
+  const child = fork(new URL(import.meta.url).pathname, ['--role=receiver'], {
+    execArgv: ['--import', 'tsx'],
+  });
   const [{ port }] = (await once(child, 'message')) as [{ port: number }];
   const s = connect({ port, host: '127.0.0.1' });
   await once(s, 'connect');
   const tuning = process.env.BL_TUNE ? JSON.parse(process.env.BL_TUNE) : undefined;
-  const conn = await initiate(tcpTransport(s), { localName: 'a@h', localCreation: 1, cookie: 'c', remoteName: 'b@h', logger: quiet, connection: tuning });
+  const conn = await initiate(tcpTransport(s), {
+    localName: 'a@h',
+    localCreation: 1,
+    cookie: 'c',
+    remoteName: 'b@h',
+    logger: quiet,
+    connection: tuning,
+  });
 
-  async function run(label: string, n: number, make: (i: number) => Tuple | Uint8Array, bytes = 0): Promise<void> {
+  async function run(
+    n: number,
+    make: (i: number) => Tuple | Uint8Array,
+    bytes = 0,
+  ): Promise<number> {
     child.send({ expect: n });
     await new Promise((r) => setTimeout(r, 50));
-    const done = once(child, 'message') as Promise<[{ cpuUs: number }]>;
+    const done = once(child, 'message');
     const t0 = process.hrtime.bigint();
-    const c0 = process.cpuUsage();
     for (let i = 0; i < n; i++) {
       if (!conn.send({ op: 'SEND', from: pa, to: pb, message: make(i) })) await once(conn, 'drain');
     }
-    const [{ cpuUs }] = await done;
+    await done;
     const sec = Number(process.hrtime.bigint() - t0) / 1e9;
-    const c = process.cpuUsage(c0);
-    const sendCpu = c.user + c.system;
-    const rate = bytes ? `${((n * bytes) / sec / 1e9).toFixed(2)} GB/s` : `${(n / sec / 1000).toFixed(0)} k msg/s`;
-    const per = bytes
-      ? `CPU per GB: send ${(sendCpu / 1e3 / ((n * bytes) / 1e9)).toFixed(0)} ms, receive ${(cpuUs / 1e3 / ((n * bytes) / 1e9)).toFixed(0)} ms`
-      : `CPU per message: send ${(sendCpu / n).toFixed(2)} µs, receive ${(cpuUs / n).toFixed(2)} µs`;
-    console.log(`${label.padEnd(28)} ${rate.padEnd(14)} ${per}`);
+    return bytes ? (n * bytes) / sec / 1e9 : n / sec;
   }
 
-  console.log(`node ${process.version}, two processes, ${quick ? 'quick' : 'full'} run`);
-  await run('one-way small {count, N}', quick ? 200_000 : 2_000_000, (i) => new Tuple([atom('count'), i]));
+  const oneWay = await run(quick ? 100_000 : 500_000, (i) => new Tuple([atom('count'), i]));
   const bin = new Uint8Array(1 << 20).fill(0xff);
-  await run('bulk 1 MiB binaries', quick ? 128 : 1024, () => bin, 1 << 20);
+  const bulk = await run(quick ? 64 : 256, () => bin, 1 << 20);
   conn.close();
   await once(child, 'exit');
+  return { oneWay, bulk };
 }
 
 if (process.argv.includes('--role=receiver')) await receiver();
-else await sender();

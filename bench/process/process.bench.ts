@@ -9,7 +9,8 @@ import type * as ProcessApi from '../../src/process/index.ts';
 import type * as OtpApi from '../../src/otp/index.ts';
 import type * as TermApi from '../../src/term/types.ts';
 import type { Pid, Term } from '../../src/term/types.ts';
-import type { BenchGroup } from '../registry.ts';
+import { spawnSync } from 'node:child_process';
+import type { BenchGroup, BenchScenario } from '../registry.ts';
 
 type Api = typeof ProcessApi & typeof OtpApi & typeof TermApi;
 
@@ -129,5 +130,43 @@ export const groups: BenchGroup[] = [
     name: 'gen_server.call',
     beam: 'process_bench',
     cases: [{ name: '1000 calls', impls: { beamlink: calls } }],
+  },
+];
+
+/** Heap bytes per idle process: memory.ts in a child (it needs a clean heap and gc()). */
+export const scenarios: BenchScenario[] = [
+  {
+    name: 'process.memory',
+    columns: ['beamlink async', 'beamlink callback', 'BEAM'],
+    baseline: 'BEAM',
+    run(ctx) {
+      const r = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          fileURLToPath(new URL('./memory.ts', import.meta.url)),
+          ctx.quick ? '100000' : '1000000',
+        ],
+        { encoding: 'utf8', timeout: 600_000 },
+      );
+      const num = (re: RegExp): number | undefined => {
+        const m = re.exec(r.stdout);
+        return m ? Number(m[1]) : undefined;
+      };
+      if (r.status !== 0) return Promise.reject(new Error(`memory.ts failed: ${r.stderr}`));
+      return Promise.resolve([
+        {
+          name: 'idle process (blocked in receive)',
+          unit: 'bytes',
+          higherIsBetter: false,
+          values: {
+            'beamlink async': num(/idle async process[^:]*: (\d+) bytes/),
+            'beamlink callback': num(/idle callback process[^:]*: (\d+) bytes/),
+            BEAM: num(/BEAM idle process[^:]*: (\d+) bytes/),
+          },
+        },
+      ]);
+    },
   },
 ];

@@ -11,10 +11,10 @@
  * local fan-out there); the beamlink side is `PubSub` (registry + pg adapter), and, for the
  * local case, also raw `pg.getMembers` + send.
  *
- *   node --import tsx bench/pubsub/fanout.bench.ts [subscribers=10000]
+ * Run by run.ts (the `pubsub` scenario); the BEAM side uses the host's erl.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,8 +24,9 @@ import { startScope, type PgScope } from '../../src/pg/index.ts';
 import { memoryLogger, type Process } from '../../src/process/index.ts';
 import { PubSub } from '../../src/pubsub/index.ts';
 import { atom, tuple } from '../../src/term/types.ts';
+import type { BenchScenario, ScenarioRow } from '../registry.ts';
 
-const TOTAL = Number(process.argv[2] ?? 10_000);
+const TOTAL = 10_000;
 const COOKIE = 'bench_cookie';
 const LAT_ROUNDS = 30;
 const RATE_ROUNDS = 50;
@@ -65,11 +66,13 @@ function rounds(counters: Counter[], k: number): Promise<void> {
   ).then(() => undefined);
 }
 
-async function measure(
-  label: string,
-  counters: Counter[],
-  broadcast: (i: number) => void,
-): Promise<void> {
+interface Fanout {
+  median: number;
+  p90: number;
+  rate: number;
+}
+
+async function measure(counters: Counter[], broadcast: (i: number) => void): Promise<Fanout> {
   for (let i = 0; i < 5; i++) {
     const r = rounds(counters, 1);
     broadcast(-1);
@@ -89,12 +92,10 @@ async function measure(
   await r;
   const secs = (performance.now() - t0) / 1000;
   lat.sort((a, b) => a - b);
-  console.log(
-    `beamlink ${label} subscribers=${TOTAL} median_latency_ms=${lat[14]!.toFixed(3)} p90_latency_ms=${lat[26]!.toFixed(3)} msgs_per_s=${Math.round((TOTAL * RATE_ROUNDS) / secs)}`,
-  );
+  return { median: lat[14]!, p90: lat[26]!, rate: (TOTAL * RATE_ROUNDS) / secs };
 }
 
-async function tsLocal(epmdPort: number): Promise<void> {
+async function tsLocal(epmdPort: number): Promise<{ ps: Fanout; pg: Fanout }> {
   const node = await startNode({
     sname: `bench_local_${process.pid}`,
     cookie: COOKIE,
@@ -107,15 +108,16 @@ async function tsLocal(epmdPort: number): Promise<void> {
   const c = subscribers(node, TOTAL, (pid) => pids.push(pid));
   pg.join(atom('subs'), pids);
   for (const pid of pids) ps.subscribe(pid, 'topic');
-  await measure('local PubSub.broadcast', [c], (i) => ps.broadcast('topic', tuple(atom('msg'), i)));
-  await measure('local pg getMembers+send', [c], (i) => {
+  const viaPubSub = await measure([c], (i) => ps.broadcast('topic', tuple(atom('msg'), i)));
+  const viaPg = await measure([c], (i) => {
     const m = tuple(atom('msg'), i);
     for (const p of pg.getLocalMembers(atom('subs'))) node.send(p, m);
   });
   await node.stop();
+  return { ps: viaPubSub, pg: viaPg };
 }
 
-async function tsCluster(epmdPort: number): Promise<void> {
+async function tsCluster(epmdPort: number): Promise<Fanout> {
   const nodes: BeamNode[] = [];
   const pss: PubSub[] = [];
   for (let i = 0; i < 3; i++) {
@@ -142,10 +144,9 @@ async function tsCluster(epmdPort: number): Promise<void> {
   ) {
     await new Promise((r) => setTimeout(r, 10));
   }
-  await measure('cluster(3 nodes) PubSub.broadcast', counters, (i) =>
-    pss[0]!.broadcast('topic', tuple(atom('msg'), i)),
-  );
+  const r = await measure(counters, (i) => pss[0]!.broadcast('topic', tuple(atom('msg'), i)));
   for (const n of nodes) await n.stop();
+  return r;
 }
 
 /** Runs erl without blocking the loop (the port mapper answers from this process). */
@@ -164,14 +165,13 @@ function erl(args: string[], epmdPort: number): Promise<string> {
   });
 }
 
-async function beam(epmdPort: number): Promise<void> {
+/** The BEAM twin: `nodes` → its local (1) or cluster (3) fan-out. */
+async function beam(epmdPort: number): Promise<Map<number, Fanout>> {
+  const results = new Map<number, Fanout>();
   const dir = mkdtempSync(join(tmpdir(), 'pubsub_bench_'));
   const src = fileURLToPath(new URL('./pubsub_bench.erl', import.meta.url));
   const c = spawnSync('erlc', ['-o', dir, src], { encoding: 'utf8' });
-  if (c.status !== 0) {
-    console.log(`BEAM skipped: erlc failed: ${c.stderr || c.error?.message}`);
-    return;
-  }
+  if (c.status !== 0) throw new Error(`erlc failed: ${c.stderr || c.error?.message}`);
   for (const nodesCount of [1, 3]) {
     const out = await erl(
       [
@@ -187,16 +187,62 @@ async function beam(epmdPort: number): Promise<void> {
       ],
       epmdPort,
     );
-    process.stdout.write(out);
+    const m = /median_latency_ms=([\d.]+) p90_latency_ms=([\d.]+) msgs_per_s=(\d+)/.exec(out);
+    if (!m) throw new Error(`pubsub_bench.erl: ${out}`);
+    results.set(nodesCount, { median: Number(m[1]), p90: Number(m[2]), rate: Number(m[3]) });
   }
+  rmSync(dir, { recursive: true, force: true });
+  return results;
 }
 
-const epmd = await EpmdDaemon.start({ port: 0 });
-console.log(`node ${process.version}, ${TOTAL} subscribers`);
-try {
-  await tsLocal(epmd.port);
-  await tsCluster(epmd.port);
-  await beam(epmd.port);
-} finally {
-  await epmd.stop();
-}
+/** Fan-out to 10,000 subscribers, local and over 3 nodes, beside OTP's pg on BEAM. */
+export const scenarios: BenchScenario[] = [
+  {
+    name: 'pubsub',
+    columns: ['beamlink PubSub', 'beamlink pg + send', 'BEAM'],
+    baseline: 'BEAM',
+    async run(): Promise<ScenarioRow[]> {
+      const epmd = await EpmdDaemon.start({ port: 0 });
+      try {
+        const local = await tsLocal(epmd.port);
+        const cluster = await tsCluster(epmd.port);
+        const b = await beam(epmd.port);
+        const rows = (
+          label: string,
+          ps: Fanout,
+          pg: Fanout | undefined,
+          bm: Fanout | undefined,
+        ): ScenarioRow[] => [
+          {
+            name: `${label}: latency median`,
+            unit: 'ms',
+            higherIsBetter: false,
+            values: {
+              'beamlink PubSub': ps.median,
+              'beamlink pg + send': pg?.median,
+              BEAM: bm?.median,
+            },
+          },
+          {
+            name: `${label}: latency p90`,
+            unit: 'ms',
+            higherIsBetter: false,
+            values: { 'beamlink PubSub': ps.p90, 'beamlink pg + send': pg?.p90, BEAM: bm?.p90 },
+          },
+          {
+            name: `${label}: deliveries/s`,
+            unit: 'msg/s',
+            higherIsBetter: true,
+            values: { 'beamlink PubSub': ps.rate, 'beamlink pg + send': pg?.rate, BEAM: bm?.rate },
+          },
+        ];
+        return [
+          ...rows(`local, ${TOTAL} subscribers`, local.ps, local.pg, b.get(1)),
+          ...rows(`3 nodes, ${TOTAL} subscribers`, cluster, undefined, b.get(3)),
+        ];
+      } finally {
+        await epmd.stop();
+      }
+    },
+  },
+];

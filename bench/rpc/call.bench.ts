@@ -3,19 +3,17 @@
 //   beam→beamlink      the same call from erl to a beamlink node
 //   beamlink→beamlink  node.rpc.call between two beamlink nodes in this process (TCP)
 //   beamlink→beam      node.rpc.call from beamlink to erl
-// Then K = 64 callers at once (throughput). Each latency row: N sequential calls after a warm-up; p50, p99 (µs), calls/s, and the CPU time this
-// JS process spent per call (meaningful even when the machine is loaded).
-// Run: node --import tsx bench/rpc/call.bench.ts [--quick]
-// BENCH_ERL="chroot /var/tmp/beamlink-otp27 erl" is not supported here: it uses the
-// host's erl through test/support/erlang-peer.ts (BEAMLINK_OTP=27 picks the chroot).
+// Then K = 16 callers at once (throughput). Each latency row: N sequential calls after a
+// warm-up; p50, p99 (µs), calls/s. Run by run.ts (the `rpc` scenario); BENCH_OTP=27
+// picks the OTP 27 chroot for the erl nodes (test/support/erlang-peer.ts).
 import { EpmdDaemon } from '../../src/epmd/daemon.ts';
 import { memoryLogger } from '../../src/process/logger.ts';
 import { startRpcNode, type RpcBeamNode } from '../../src/rpc/index.ts';
 import { ErlangPeer, erlangReleases, uniqueName } from '../../test/support/erlang-peer.ts';
+import type { BenchScenario, ScenarioContext, ScenarioRow } from '../registry.ts';
 
-const quick = process.argv.includes('--quick');
-const N = quick ? 2_000 : 20_000;
-const WARM = quick ? 500 : 3_000;
+let N = 20_000;
+let WARM = 3_000;
 
 interface Stats {
   p50: number;
@@ -32,13 +30,6 @@ function stats(samplesUs: number[], totalMs: number): Stats {
     p99: s[Math.floor(s.length * 0.99)]!,
     perSec: (s.length / totalMs) * 1000,
   };
-}
-
-function line(name: string, st: Stats): void {
-  console.log(
-    `${name.padEnd(20)} p50 ${st.p50.toFixed(0).padStart(5)} µs   p99 ${st.p99.toFixed(0).padStart(5)} µs   ${(st.perSec / 1000).toFixed(1).padStart(6)} k calls/s` +
-      (st.cpuUs === undefined ? '' : `   JS CPU ${st.cpuUs.toFixed(1)} µs/call`),
-  );
 }
 
 async function tsLoop(from: RpcBeamNode, to: string): Promise<Stats> {
@@ -78,7 +69,7 @@ async function beamLoop(erl: ErlangPeer, to: string): Promise<Stats> {
   return { p50: p50!, p99: p99!, perSec: perSec! };
 }
 
-const K = 64;
+const K = 16;
 
 /** K callers in flight at once: calls/s. */
 async function tsParallel(from: RpcBeamNode, to: string): Promise<number> {
@@ -104,14 +95,10 @@ async function beamParallel(erl: ErlangPeer, to: string): Promise<number> {
   return Number(out);
 }
 
-function pline(name: string, perSec: number): void {
-  console.log(
-    `${name.padEnd(20)} ${(perSec / 1000).toFixed(1).padStart(6)} k calls/s (${K} callers)`,
-  );
-}
-
-async function main(): Promise<void> {
-  const release = erlangReleases()[0];
+async function run(ctx: ScenarioContext): Promise<ScenarioRow[]> {
+  N = ctx.quick ? 2_000 : 10_000;
+  WARM = ctx.quick ? 500 : 2_000;
+  const release = erlangReleases().find((r) => r.otp === ctx.otp) ?? erlangReleases()[0];
   const epmd = await EpmdDaemon.start({ port: 0 });
   const cookie = 'bench';
   const [erlA, erlB, a, b] = await Promise.all([
@@ -121,24 +108,58 @@ async function main(): Promise<void> {
     startRpcNode({ sname: uniqueName('tsb'), cookie, epmdPort: epmd.port, logger: memoryLogger() }),
   ]);
   try {
-    console.log(
-      `rpc.call erlang:node/0, one caller, ${N} calls (${release?.label ?? 'no erl'}, Node ${process.version})`,
-    );
-    line('beam→beam', await beamLoop(erlA, erlB.node));
-    const c0 = process.cpuUsage();
+    const bb = await beamLoop(erlA, erlB.node);
     const bt = await beamLoop(erlA, b.name);
-    const c = process.cpuUsage(c0);
-    line('beam→beamlink', { ...bt, cpuUs: (c.user + c.system) / (N + WARM) });
-    line('beamlink→beamlink', await tsLoop(a, b.name));
-    line('beamlink→beam', await tsLoop(a, erlB.node));
-    pline('beam→beam', await beamParallel(erlA, erlB.node));
-    pline('beam→beamlink', await beamParallel(erlA, b.name));
-    pline('beamlink→beamlink', await tsParallel(a, b.name));
-    pline('beamlink→beam', await tsParallel(a, erlB.node));
+    const tt = await tsLoop(a, b.name);
+    const tb = await tsLoop(a, erlB.node);
+    const pbb = await beamParallel(erlA, erlB.node);
+    const pbt = await beamParallel(erlA, b.name);
+    const ptt = await tsParallel(a, b.name);
+    const ptb = await tsParallel(a, erlB.node);
+    const row = (
+      name: string,
+      unit: string,
+      higherIsBetter: boolean,
+      f: (s: Stats) => number,
+    ): ScenarioRow => ({
+      name,
+      unit,
+      higherIsBetter,
+      values: {
+        'beamlink→beamlink': f(tt),
+        'beamlink→BEAM': f(tb),
+        'BEAM→beamlink': f(bt),
+        'BEAM→BEAM': f(bb),
+      },
+    });
+    return [
+      row('rpc:call p50 (1 caller)', 'µs', false, (s) => s.p50),
+      row('rpc:call p99 (1 caller)', 'µs', false, (s) => s.p99),
+      row('calls/s (1 caller)', 'calls/s', true, (s) => s.perSec),
+      {
+        name: `calls/s (${K} callers)`,
+        unit: 'calls/s',
+        higherIsBetter: true,
+        values: {
+          'beamlink→beamlink': ptt,
+          'beamlink→BEAM': ptb,
+          'BEAM→beamlink': pbt,
+          'BEAM→BEAM': pbb,
+        },
+      },
+    ];
   } finally {
     await Promise.all([a.stop(), b.stop(), erlA.stop(), erlB.stop()]);
     await epmd.stop();
   }
 }
 
-await main();
+/** rpc:call(Node, erlang, node, []) in both directions beside BEAM↔BEAM. */
+export const scenarios: BenchScenario[] = [
+  {
+    name: 'rpc',
+    columns: ['beamlink→beamlink', 'beamlink→BEAM', 'BEAM→beamlink', 'BEAM→BEAM'],
+    baseline: 'BEAM→BEAM',
+    run,
+  },
+];
