@@ -203,6 +203,10 @@ export class Connections {
   private readonly table = new Map<string, ConnectionRecord>();
   private nextAttempt = 1;
   private stopped = false;
+  /** Incoming handshakes under way (not yet authenticated). */
+  private handshaking = 0;
+  /** Connections closed since the last warning because too many handshakes were under way. */
+  private refusedAccepts = 0;
   private readonly sockets = new Set<Socket>();
 
   private readonly distLogger: DistLogger;
@@ -447,6 +451,26 @@ export class Connections {
       socket.destroy();
       return;
     }
+    if (this.handshaking >= MAX_PENDING_ACCEPTS) {
+      // A flood of unauthenticated connections: each holds a socket for up to the setup
+      // time. Close new ones until some handshakes finish; established nodes are unaffected.
+      if (this.refusedAccepts++ === 0) {
+        this.log(
+          'warn',
+          `beamlink ${this.config.name}: ${MAX_PENDING_ACCEPTS} incoming handshakes already under way; closing new connections until some finish`,
+        );
+      }
+      socket.destroy();
+      return;
+    }
+    this.handshaking++;
+    let settled = false;
+    const settle = (): void => {
+      if (settled) return;
+      settled = true;
+      this.handshaking--;
+      if (this.handshaking < MAX_PENDING_ACCEPTS / 2) this.refusedAccepts = 0;
+    };
     this.track(socket);
     const attempt: Attempt = {
       id: this.nextAttempt++,
@@ -464,8 +488,14 @@ export class Connections {
       decide: (remoteName: string, remoteFlags: bigint, remoteCreation: number) =>
         this.decide(attempt, remoteName, remoteFlags, remoteCreation),
     }).then(
-      (conn) => this.accepted(attempt, conn),
-      (err: unknown) => this.acceptFailed(attempt, err),
+      (conn) => {
+        settle();
+        this.accepted(attempt, conn);
+      },
+      (err: unknown) => {
+        settle();
+        this.acceptFailed(attempt, err);
+      },
     );
   }
 
@@ -739,6 +769,12 @@ export class Connections {
     socket.once('close', () => this.sockets.delete(socket));
   }
 }
+
+/**
+ * Incoming handshakes that may be under way at once; past it new connections are closed
+ * at once (a flood of unauthenticated sockets must not exhaust file descriptors).
+ */
+const MAX_PENDING_ACCEPTS = 256;
 
 function dial(host: string, port: number, timeoutMs: number): Promise<Socket> {
   return new Promise((resolve, reject) => {

@@ -3,6 +3,7 @@
 // a restarted peer, stop().
 import assert from 'node:assert/strict';
 import diagnostics from 'node:diagnostics_channel';
+import { connect as tcpConnect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { lookup } from '../../src/epmd/client.ts';
 import { EpmdDaemon } from '../../src/epmd/daemon.ts';
@@ -317,6 +318,33 @@ describe('cluster/node: beamlink nodes together', () => {
     const info = a.dist.inspect().connections.find((c) => c.node === b2.name);
     assert.equal(info?.creation, b2.creation);
     assert.equal(await a.ping(b2.name), 'pong');
+  });
+
+  it('a flood of silent connections is capped; the node still accepts real peers', async () => {
+    const logs = memoryLogger();
+    const a = await start('flooded', { logger: logs });
+    const b = await start('flooder');
+    const info = await lookup(a.name.split('@')[0]!, '127.0.0.1', { epmdPort: epmd.port });
+    assert.ok(info, 'a is registered');
+    const FLOOD = 256 + 20; // past the cap on incoming handshakes under way
+    const sockets: Socket[] = [];
+    let closedByPeer = 0;
+    for (let i = 0; i < FLOOD; i++) {
+      const s = tcpConnect({ host: '127.0.0.1', port: info.port });
+      s.on('error', () => {});
+      s.once('close', () => closedByPeer++);
+      await new Promise((r) => s.once('connect', r));
+      sockets.push(s);
+    }
+    try {
+      // The sockets past the cap are closed at once, the others wait for their setup time.
+      await waitFor(() => closedByPeer >= FLOOD - 256, 10_000, 'the excess sockets closed');
+      assert.ok(closedByPeer < FLOOD, 'the first ones are still waiting on their handshakes');
+      assert.ok(logs.entries.some((e) => /incoming handshakes already under way/.test(e.message)));
+    } finally {
+      for (const s of sockets) s.destroy();
+    }
+    assert.equal(await b.connect(a.name), true);
   });
 
   it('stop() says nodedown to peers and leaves the port mapper', async () => {
