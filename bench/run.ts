@@ -24,7 +24,7 @@ import { suites } from './suites.ts';
 
 const args = process.argv.slice(2);
 const onlyAt = args.indexOf('--only');
-/** `--only <group>`: groups/scenarios whose name starts with it (`dist`, `term.encode`). */
+/** `--only <x>`: suites (`process`) or groups/scenarios (`dist`, `term.encode`) starting so. */
 const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '') : '';
 /** A free text: groups/cases whose `group/case` name contains it. */
 const filter = args.filter((_, i) => i !== onlyAt && i !== onlyAt + 1)[0] ?? '';
@@ -157,10 +157,12 @@ async function main(): Promise<void> {
 
   const groups: BenchGroup[] = [];
   const scenarios: BenchScenario[] = [];
-  for (const load of Object.values(suites)) {
+  for (const [key, load] of Object.entries(suites)) {
     const suite = await load();
-    groups.push(...(suite.groups ?? []).filter((g) => g.name.startsWith(only)));
-    scenarios.push(...(suite.scenarios ?? []).filter((g) => g.name.startsWith(only)));
+    // `--only process` selects the suite process/process (gen_server.call too) or a group
+    const pick = (name: string): boolean => key.startsWith(only) || name.startsWith(only);
+    groups.push(...(suite.groups ?? []).filter((g) => pick(g.name)));
+    scenarios.push(...(suite.scenarios ?? []).filter((g) => pick(g.name)));
   }
 
   const selected = groups
@@ -262,7 +264,9 @@ function printScenario(sc: BenchScenario, rows: readonly ScenarioRow[]): void {
     );
   }
   console.log('');
-  console.log(`(ratios: how many times slower than ${sc.baseline}; below 1 is faster)`);
+  console.log(
+    `(ratios: how many times worse than ${sc.baseline}: slower, fewer per second or more bytes; below 1 is better)`,
+  );
   console.log('');
 }
 
