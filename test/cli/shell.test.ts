@@ -49,25 +49,36 @@ describe('cli/shell: the REPL in a pseudo-terminal', { skip }, () => {
       await pty.waitFor('Node.list()');
       pty.write('\r');
       assert.match(await pty.waitFor(prompt(4)), /\n\[\]\n/);
+      // AgentFramework.<Module>.<function> from the module registry
+      pty.write('AgentFramework.AgentSup\t');
+      await pty.waitFor('AgentFramework.AgentSupervisor.');
+      pty.write('count_a\t');
+      await pty.waitFor('count_agents(');
+      pty.write(')\r');
+      assert.match(
+        await pty.waitFor(prompt(5)),
+        /\n%\{active: 0, specs: 0, supervisors: 0, workers: 0\}\n/,
+        'a promise is printed once it resolves',
+      );
       pty.write('monitorNodes(true)\r');
-      await pty.waitFor(prompt(5));
+      await pty.waitFor(prompt(6));
       pty.write(`await Node.connect('${peer.name.slice(0, 6)}\t`);
       await pty.waitFor(peer.name);
       pty.write("')\r");
-      assert.match(await pty.waitFor(prompt(6)), /\ntrue\n/);
+      assert.match(await pty.waitFor(prompt(7)), /\ntrue\n/);
 
       // the shell is a process: node events and messages land in its mailbox
       pty.write("await receive('nodeup', { timeout: 5000 })\r");
-      assert.match(await pty.waitFor(prompt(7)), new RegExp(`\\{:nodeup, :${peer.name}\\}`));
+      assert.match(await pty.waitFor(prompt(8)), new RegExp(`\\{:nodeup, :${peer.name}\\}`));
       pty.write('Node.list()\r');
-      assert.match(await pty.waitFor(prompt(8)), new RegExp(`\\[:${peer.name}\\]`));
+      assert.match(await pty.waitFor(prompt(9)), new RegExp(`\\[:${peer.name}\\]`));
       peer.disconnect(`${shellName}@${host}`);
       pty.write("await receive('nodedown', { timeout: 10000 })\r");
-      assert.match(await pty.waitFor(prompt(9)), new RegExp(`\\{:nodedown, :${peer.name}\\}`));
+      assert.match(await pty.waitFor(prompt(10)), new RegExp(`\\{:nodedown, :${peer.name}\\}`));
       pty.write("send(self(), tuple(atom('hello'), 1)); flush()\r");
-      assert.match(await pty.waitFor(prompt(10)), /\{:hello, 1\}\n:ok\n/);
+      assert.match(await pty.waitFor(prompt(11)), /\{:hello, 1\}\n:ok\n/);
       pty.write('await receive(undefined, { timeout: 50 })\r');
-      assert.match(await pty.waitFor(prompt(11)), /\nundefined\n/);
+      assert.match(await pty.waitFor(prompt(12)), /\nundefined\n/);
       pty.write('.exit\r');
       assert.equal(await pty.exited(), 0);
     } finally {

@@ -138,6 +138,18 @@ export function shellCompleter(
       if (pool) return [pool.filter((c) => c.startsWith(open.prefix)), open.prefix];
     }
     const word = /[A-Za-z_$][\w$.]*$/.exec(line)?.[0];
+    if (word?.startsWith('AgentFramework.')) {
+      // AgentFramework.<Module>.<function>, from this node's module registry
+      const names: string[] = [];
+      for (const m of rpc.modules.inspect()) {
+        if (!m.module.startsWith('Elixir.AgentFramework.')) continue;
+        const short = m.module.slice('Elixir.'.length);
+        names.push(`${short}.`);
+        for (const e of m.exports) names.push(`${short}.${e.replace(/\/\d+$/, '')}(`);
+      }
+      const hits = [...new Set(names)].filter((n) => n.startsWith(word)).sort();
+      if (hits.length > 0) return [hits, word];
+    }
     if (word) {
       const hits = HELPER_NAMES.filter((h) => h.startsWith(word) && h !== word);
       if (hits.length > 0) return [hits, word];

@@ -100,11 +100,22 @@ export async function startShell(o: ShellOptions): Promise<void> {
   const evaluate = server.eval;
   (server as unknown as { eval: REPLServer['eval'] }).eval = (cmd, context, file, cb) => {
     evaluate.call(server, cmd, context, file, (err, result) => {
-      if (cmd.trim() !== '') {
-        counter++;
-        server.setPrompt(prompt());
-      }
-      cb(err, result);
+      const done = (e: Error | null, value: unknown) => {
+        if (cmd.trim() !== '') {
+          counter++;
+          server.setPrompt(prompt());
+        }
+        cb(e, value);
+      };
+      // A promise is awaited before printing, as iex has no promises to show: a helper
+      // that talks to a node prints its answer with or without `await`.
+      const then = (result as { then?: unknown } | null)?.then;
+      if (err === null && typeof then === 'function') {
+        (result as Promise<unknown>).then(
+          (v) => done(null, v),
+          (e: unknown) => done(e instanceof Error ? e : new Error(String(e)), undefined),
+        );
+      } else done(err, result);
     });
   };
   const history = o.historyFile ?? historyPath();
