@@ -25,23 +25,44 @@ import { startPeerAndNode, stopPeerAndNode, type PeerAndNode } from './peer-setu
 const skip = interopSkipReason();
 const COOKIE = 'dynsup_cookie';
 
+// One Elixir peer and one beamlink node per release, shared by every block of the file.
+const peers = new Map<string, PeerAndNode>();
+const withElixir = skip ? [] : erlangReleases().filter((r) => r.elixir);
+const sharedFor = (release: ErlangRelease) => (): PeerAndNode => {
+  const s = peers.get(release.label);
+  assert.ok(s, `the ${release.label} Elixir peer did not start`);
+  return s;
+};
+before(async () => {
+  for (const release of withElixir) {
+    peers.set(
+      release.label,
+      await startPeerAndNode(release, {
+        prefix: 'ds',
+        cookie: COOKIE,
+        elixir: true,
+        erlFiles: ['contract_sup.erl'],
+      }),
+    );
+  }
+});
+after(async () => {
+  for (const s of peers.values()) await stopPeerAndNode(s);
+});
+
 function elixirTarget(
-  release: ErlangRelease,
+  shared: () => PeerAndNode,
   byName: boolean,
 ): () => Promise<DynamicSupervisorTarget> {
   return async () => {
-    const s = await startPeerAndNode(release, {
-      prefix: 'dc',
-      cookie: COOKIE,
-      elixir: true,
-      erlFiles: ['contract_sup.erl'],
-    });
-    const { erl: ex, node } = s;
+    const { erl: ex, node } = shared();
     return {
       label: `Elixir DynamicSupervisor by ${byName ? 'name' : 'pid'}`,
       client: node.runtime,
       worker: elixirWorker,
-      async start(name) {
+      async start(contractName) {
+        // Both targets share one peer: keep their registered names apart.
+        const name = `${contractName}_${byName ? 'n' : 'p'}`;
         await ex.evalElixir(
           `{:ok, ds} = DynamicSupervisor.start_link(name: :${name}, strategy: :one_for_one, ` +
             `max_children: 3, max_restarts: 3, max_seconds: 5); Process.unlink(ds)`,
@@ -50,7 +71,6 @@ function elixirTarget(
         assert.ok(pid instanceof Pid);
         return { dest: byName ? ([name, ex.node] as const) : pid, pid };
       },
-      close: () => stopPeerAndNode(s),
     };
   };
 }
@@ -63,12 +83,12 @@ describe(
       describe(
         `${release.label}, by {Name, Node}`,
         { skip: !release.elixir && 'elixir not installed' },
-        () => dynamicSupervisorContract(elixirTarget(release, true)),
+        () => dynamicSupervisorContract(elixirTarget(sharedFor(release), true)),
       );
       describe(
         `${release.label}, by pid`,
         { skip: !release.elixir && 'elixir not installed' },
-        () => dynamicSupervisorContract(elixirTarget(release, false)),
+        () => dynamicSupervisorContract(elixirTarget(sharedFor(release), false)),
       );
     }
   },
@@ -83,15 +103,12 @@ const idle = (s: Process) =>
 describe('interop/otp dynamic supervisor: against a real elixir node', { skip }, () => {
   for (const release of skip ? [] : erlangReleases()) {
     describe(release.label, { skip: !release.elixir && 'elixir not installed' }, () => {
-      let s: PeerAndNode | undefined;
       let ex: ErlangPeer;
       let node: BeamNode;
       let n = 0;
-      before(async () => {
-        s = await startPeerAndNode(release, { prefix: 'ds', cookie: COOKIE, elixir: true });
-        ({ erl: ex, node } = s);
+      before(() => {
+        ({ erl: ex, node } = sharedFor(release)());
       });
-      after(() => stopPeerAndNode(s));
 
       it('Elixir reads and drives a beamlink DynamicSupervisor', async () => {
         const name = `ts_dsup_${++n}`;
