@@ -378,45 +378,62 @@ function sortKeys(keys: string[]): void {
 
 /**
  * What an object shape (its keys in insertion order) encodes to: the keys in the order
- * they go out, each with its SMALL_ATOM_UTF8_EXT bytes. Cached per first key, a few
- * shapes per first key (`next`), a bounded number in all.
+ * they go out (`sorted`, and `order`: where each one is in insertion order), each with its
+ * SMALL_ATOM_UTF8_EXT bytes. Cached per first key, a few shapes per first key (`next`),
+ * a bounded number in all.
  */
 interface Shape {
   readonly keys: readonly string[];
   readonly sorted: readonly string[];
-  readonly atoms: readonly Buffer[];
+  readonly order: readonly number[];
+  readonly atoms: readonly (readonly number[])[];
   readonly next: Shape | undefined;
 }
 const MAX_SHAPES = 1024;
 const MAX_SHAPES_PER_KEY = 8;
 const shapes = new Map<string, Shape>();
 
-/** The cached shape of these keys (made on first sight); `undefined` if a key is not an atom. */
-function shapeOf(keys: string[]): Shape | undefined {
-  const n = keys.length;
-  const first = keys[0]!;
+/**
+ * The keys and values of the objects being written, outermost first: writeObject reads an
+ * object's properties with `for...in` (a load by index, where `obj[key]` in sorted order
+ * is a keyed lookup per property) into `[base, top)`, then writes them in sorted order.
+ */
+const stackKeys: string[] = [];
+const stackValues: (Term | undefined)[] = [];
+let top = 0;
+
+/**
+ * The cached shape of the keys at `stackKeys[base, base + n)` (made on first sight);
+ * `undefined` if a key is too long for an atom.
+ */
+function shapeAt(base: number, n: number): Shape | undefined {
+  const first = stackKeys[base]!;
   const head = shapes.get(first);
   let chain = 0;
   for (let s = head; s !== undefined; s = s.next) {
     const k = s.keys;
     if (k.length === n) {
       let i = 1;
-      while (i < n && k[i] === keys[i]) i++;
+      while (i < n && k[i] === stackKeys[base + i]) i++;
       if (i === n) return s;
     }
     chain++;
   }
+  const keys = stackKeys.slice(base, base + n);
   const sorted = keys.slice();
   if (n > 1) sortKeys(sorted);
-  const atoms: Buffer[] = [];
+  const atoms: number[][] = [];
+  const order: number[] = [];
   for (let i = 0; i < n; i++) {
     const a = keyAtomBytes(sorted[i]!);
     if (a === undefined) return undefined;
-    atoms.push(a);
+    atoms.push(Array.from(a));
+    order.push(keys.indexOf(sorted[i]!));
   }
   const shape: Shape = {
     keys,
     sorted,
+    order,
     atoms,
     next: chain < MAX_SHAPES_PER_KEY ? head : undefined,
   };
@@ -435,16 +452,48 @@ function keyAtomBytes(key: string): Buffer | undefined {
   }
 }
 
+/**
+ * Whether `for...in` over a plain object yields just its own keys (as `Object.keys`):
+ * true unless someone made a property of `Object.prototype` enumerable.
+ */
+function onlyOwnKeys(): boolean {
+  for (const key in Object.prototype) return key === undefined;
+  return true;
+}
+
+function releaseStack(base: number, end: number): void {
+  for (let j = base; j < end; j++) stackValues[j] = undefined;
+  top = base;
+}
+
 function writeObject(w: Writer, obj: Readonly<Record<string, Term>>, depth: number): void {
-  const keys = Object.keys(obj);
-  const n = keys.length;
-  if (n === 0 || n > FLATMAP_LIMIT) return writeObjectKeys(w, obj, keys, depth);
-  const shape = shapeOf(keys);
-  if (shape === undefined) {
-    sortKeys(keys);
-    return writeObjectKeys(w, obj, keys, depth);
+  if (!onlyOwnKeys()) return writeObjectKeys(w, obj, depth);
+  const base = top;
+  let n = 0;
+  try {
+    for (const key in obj) {
+      if (n === FLATMAP_LIMIT) {
+        releaseStack(base, base + n);
+        return writeObjectKeys(w, obj, depth);
+      }
+      stackKeys[base + n] = key;
+      stackValues[base + n] = obj[key];
+      top = base + ++n;
+    }
+  } catch (e) {
+    releaseStack(base, base + n);
+    throw e;
   }
-  const { sorted, atoms } = shape;
+  if (n === 0) {
+    w.u8(Tag.MAP_EXT).u32(0);
+    return;
+  }
+  const shape = shapeAt(base, n);
+  if (shape === undefined) {
+    releaseStack(base, base + n);
+    return writeObjectKeys(w, obj, depth);
+  }
+  const { sorted, order, atoms } = shape;
   if (w.length + 5 > w.buf.length) w.ensure(5);
   const b = w.buf;
   const o = w.length;
@@ -464,22 +513,21 @@ function writeObject(w: Writer, obj: Readonly<Record<string, Term>>, depth: numb
       let p = w.length;
       for (let j = 0; j < m; j++) out[p++] = a[j]!;
       w.length = p;
-      writeTerm(w, obj[sorted[i]!]!, depth);
+      writeTerm(w, stackValues[base + order[i]!]!, depth);
     }
   } catch (e) {
+    releaseStack(base, base + n);
     if (e instanceof Failure) e.segments.push(keySegment(sorted[i]!));
     throw e;
   }
+  releaseStack(base, base + n);
 }
 
-/** An object key by key: a large or empty one, or one with a key too long for an atom. */
-function writeObjectKeys(
-  w: Writer,
-  obj: Readonly<Record<string, Term>>,
-  keys: string[],
-  depth: number,
-): void {
+/** An object through `Object.keys`: a large one, or one with a key too long for an atom. */
+function writeObjectKeys(w: Writer, obj: Readonly<Record<string, Term>>, depth: number): void {
+  const keys = Object.keys(obj);
   const n = keys.length;
+  if (n > 1 && n <= FLATMAP_LIMIT) sortKeys(keys);
   w.u8(Tag.MAP_EXT).u32(n);
   let key = '';
   try {
