@@ -27,6 +27,7 @@ import {
 } from './types.ts';
 import { rawFunBytes } from './fun-bytes.ts';
 import { Writer } from './writer.ts';
+import { planOf, writePlan, type BytePlan } from './byte-plan.ts';
 
 /**
  * Options of {@link encode}.
@@ -64,7 +65,7 @@ class CycleSignal {}
 /** Each atom's encoding, cached on the (interned, bounded) atom itself. */
 const ETF = Symbol('beamlink.etf');
 interface CachedAtom {
-  [ETF]?: Buffer;
+  [ETF]?: BytePlan;
 }
 
 function encodeAtomText(name: string): Buffer {
@@ -91,17 +92,12 @@ function encodeAtomText(name: string): Buffer {
  * cached per atom: atoms are interned and bounded, so the cache is too.
  */
 function writeAtom(w: Writer, a: Atom): void {
-  let b = (a as CachedAtom)[ETF];
-  if (b === undefined) {
-    b = encodeAtomText(a.name);
-    Object.defineProperty(a, ETF, { value: b, enumerable: false });
+  let p = (a as CachedAtom)[ETF];
+  if (p === undefined) {
+    p = planOf(encodeAtomText(a.name));
+    Object.defineProperty(a, ETF, { value: p, enumerable: false });
   }
-  const n = b.length;
-  if (w.length + n > w.buf.length) w.ensure(n);
-  const out = w.buf;
-  let o = w.length;
-  for (let i = 0; i < n; i++) out[o++] = b[i]!;
-  w.length = o;
+  writePlan(w, p);
 }
 
 const TRUE = Buffer.from([Tag.SMALL_ATOM_UTF8_EXT, 4, 0x74, 0x72, 0x75, 0x65]);
@@ -386,7 +382,7 @@ interface Shape {
   readonly keys: readonly string[];
   readonly sorted: readonly string[];
   readonly order: readonly number[];
-  readonly atoms: readonly (readonly number[])[];
+  readonly atoms: readonly BytePlan[];
   readonly next: Shape | undefined;
 }
 const MAX_SHAPES = 1024;
@@ -422,12 +418,12 @@ function shapeAt(base: number, n: number): Shape | undefined {
   const keys = stackKeys.slice(base, base + n);
   const sorted = keys.slice();
   if (n > 1) sortKeys(sorted);
-  const atoms: number[][] = [];
+  const atoms: BytePlan[] = [];
   const order: number[] = [];
   for (let i = 0; i < n; i++) {
     const a = keyAtomBytes(sorted[i]!);
     if (a === undefined) return undefined;
-    atoms.push(Array.from(a));
+    atoms.push(planOf(a));
     order.push(keys.indexOf(sorted[i]!));
   }
   const shape: Shape = {
@@ -506,13 +502,7 @@ function writeObject(w: Writer, obj: Readonly<Record<string, Term>>, depth: numb
   let i = 0;
   try {
     for (; i < n; i++) {
-      const a = atoms[i]!;
-      const m = a.length;
-      if (w.length + m > w.buf.length) w.ensure(m);
-      const out = w.buf;
-      let p = w.length;
-      for (let j = 0; j < m; j++) out[p++] = a[j]!;
-      w.length = p;
+      writePlan(w, atoms[i]!);
       writeTerm(w, stackValues[base + order[i]!]!, depth);
     }
   } catch (e) {
