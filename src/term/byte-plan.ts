@@ -51,8 +51,15 @@ export function planOf(bytes: Uint8Array): BytePlan {
 let viewFor: Uint8Array | undefined;
 let view: DataView = new DataView(new ArrayBuffer(0));
 
-/** A DataView of `b` (the last one made is kept: a writer's buffer changes rarely). */
-function dataView(b: Uint8Array): DataView {
+/**
+ * A DataView of `b` (the last one made is kept: a writer's buffer changes rarely).
+ *
+ * @example
+ * ```ts
+ * dataView(w.buf).setUint32(w.length, id);
+ * ```
+ */
+export function dataView(b: Uint8Array): DataView {
   if (b !== viewFor) {
     view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     viewFor = b;

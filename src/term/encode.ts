@@ -27,7 +27,7 @@ import {
 } from './types.ts';
 import { rawFunBytes } from './fun-bytes.ts';
 import { Writer } from './writer.ts';
-import { planOf, writePlan, type BytePlan } from './byte-plan.ts';
+import { dataView, planOf, writePlan, type BytePlan } from './byte-plan.ts';
 
 /**
  * Options of {@link encode}.
@@ -199,11 +199,29 @@ function writeBigInt(w: Writer, v: bigint): void {
 
 function writeFloat(w: Writer, v: number): void {
   if (!Number.isFinite(v)) throw new Failure(`${v} is not an Erlang float`);
-  w.u8(Tag.NEW_FLOAT_EXT).f64(v);
+  if (w.length + 9 > w.buf.length) w.ensure(9);
+  const o = w.length;
+  w.buf[o] = Tag.NEW_FLOAT_EXT;
+  dataView(w.buf).setFloat64(o + 1, v);
+  w.length = o + 9;
 }
 
 function writeNumber(w: Writer, v: number): void {
-  if (Number.isSafeInteger(v)) writeInteger(w, v === 0 ? 0 : v);
+  if ((v | 0) === v) {
+    // a 32-bit integer (-0 included, written as 0)
+    if (w.length + 5 > w.buf.length) w.ensure(5);
+    const b = w.buf;
+    const o = w.length;
+    if (v >= 0 && v <= 255) {
+      b[o] = Tag.SMALL_INTEGER_EXT;
+      b[o + 1] = v;
+      w.length = o + 2;
+    } else {
+      b[o] = Tag.INTEGER_EXT;
+      dataView(b).setInt32(o + 1, v);
+      w.length = o + 5;
+    }
+  } else if (Number.isSafeInteger(v)) writeInteger(w, v);
   else writeFloat(w, v);
 }
 
@@ -223,39 +241,37 @@ function isByteList(list: readonly Term[]): boolean {
 }
 
 function writePid(w: Writer, p: Pid): void {
-  checkU32(p.id, 'a pid id');
-  checkU32(p.serial, 'a pid serial');
-  checkU32(p.creation, 'a pid creation');
+  const { id, serial, creation } = p;
+  checkU32(id, 'a pid id');
+  checkU32(serial, 'a pid serial');
+  checkU32(creation, 'a pid creation');
   w.u8(Tag.NEW_PID_EXT);
   writeAtom(w, p.node);
-  w.ensure(12);
-  const b = w.buf;
+  if (w.length + 12 > w.buf.length) w.ensure(12);
+  const d = dataView(w.buf);
   const o = w.length;
-  const { id, serial, creation } = p;
-  b[o] = id >>> 24;
-  b[o + 1] = (id >>> 16) & 0xff;
-  b[o + 2] = (id >>> 8) & 0xff;
-  b[o + 3] = id & 0xff;
-  b[o + 4] = serial >>> 24;
-  b[o + 5] = (serial >>> 16) & 0xff;
-  b[o + 6] = (serial >>> 8) & 0xff;
-  b[o + 7] = serial & 0xff;
-  b[o + 8] = creation >>> 24;
-  b[o + 9] = (creation >>> 16) & 0xff;
-  b[o + 10] = (creation >>> 8) & 0xff;
-  b[o + 11] = creation & 0xff;
+  d.setUint32(o, id);
+  d.setUint32(o + 4, serial);
+  d.setUint32(o + 8, creation);
   w.length = o + 12;
 }
 
 function writeRef(w: Writer, r: Ref): void {
-  const n = r.ids.length;
+  const ids = r.ids;
+  const n = ids.length;
   if (n < 1 || n > 5) throw new Failure(`a reference has 1..5 ids, got ${n}`);
-  checkU32(r.creation, 'a reference creation');
-  for (let i = 0; i < n; i++) checkU32(r.ids[i]!, 'a reference id');
+  const creation = r.creation;
+  checkU32(creation, 'a reference creation');
+  for (let i = 0; i < n; i++) checkU32(ids[i]!, 'a reference id');
   w.u8(Tag.NEWER_REFERENCE_EXT).u16(n);
   writeAtom(w, r.node);
-  w.u32(r.creation);
-  for (let i = 0; i < n; i++) w.u32(r.ids[i]!);
+  const m = 4 + 4 * n;
+  if (w.length + m > w.buf.length) w.ensure(m);
+  const d = dataView(w.buf);
+  let o = w.length;
+  d.setUint32(o, creation);
+  for (let i = 0; i < n; i++) d.setUint32((o += 4), ids[i]!);
+  w.length = o + 4;
 }
 
 function writePort(w: Writer, p: Port): void {
@@ -273,7 +289,8 @@ function writePort(w: Writer, p: Port): void {
 }
 
 function checkU32(v: number, what: string): void {
-  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+  // v >>> 0 === v exactly for the integers 0..2^32-1 (and -0)
+  if (typeof v !== 'number' || v >>> 0 !== v) {
     throw new Failure(`${what} must be an integer 0..2^32-1, got ${v}`);
   }
 }
