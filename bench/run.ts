@@ -4,8 +4,11 @@
  * OTP versions.
  *
  *   npm run bench                       (from the repository root or bench/)
- *   npm run bench -- term.decode        only groups/cases whose name contains the text
- *   npm run bench -- --only dist        only the groups/scenarios whose name starts so
+ *   npm run bench -- term.decode        only suites/groups/cases whose name contains the text
+ *   npm run bench -- dist               (the suite distribution/dist); `process` brings
+ *                                       process/process with gen_server.call
+ *   BENCH_ONLY=dist npm run bench       only the suites/groups/scenarios whose name starts so
+ *   node --import tsx run.ts --only dist   the same, run directly
  *   BENCH_ERL="chroot /var/tmp/beamlink-otp27 erl" BENCH_OTP=27 npm run bench   another erl
  *   BENCH_ROUNDS=3 npm run bench        best of 3 rounds on both sides (a busy machine)
  *   BENCH_CLOCK=wall npm run bench      wall time instead of CPU time
@@ -24,10 +27,14 @@ import { suites } from './suites.ts';
 
 const args = process.argv.slice(2);
 const onlyAt = args.indexOf('--only');
-/** `--only <x>`: suites (`process`) or groups/scenarios (`dist`, `term.encode`) starting so. */
-const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '') : '';
-/** A free text: groups/cases whose `group/case` name contains it. */
-const filter = args.filter((_, i) => i !== onlyAt && i !== onlyAt + 1)[0] ?? '';
+/**
+ * `--only <x>` or `BENCH_ONLY=x`: suites (`process`) or groups/scenarios (`dist`,
+ * `term.encode`) whose name starts so. (npm takes `--only` for itself: through
+ * `npm run bench`, use `BENCH_ONLY` or the free text below.)
+ */
+const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '') : (process.env.BENCH_ONLY ?? '');
+/** A free text: groups/cases whose `suite/group/case` name contains it. */
+const filter = args.filter((_, i) => onlyAt < 0 || (i !== onlyAt && i !== onlyAt + 1))[0] ?? '';
 const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
 /** `cpu` (default): CPU time per op, robust on a shared machine; `wall`: elapsed time. */
 const clock = process.env.BENCH_CLOCK === 'wall' ? 'wall' : 'cpu';
@@ -155,20 +162,22 @@ async function main(): Promise<void> {
   if (rounds > 1) console.log(`- best of ${rounds} rounds on both sides`);
   console.log('');
 
-  const groups: BenchGroup[] = [];
+  const groups: (BenchGroup & { suite: string })[] = [];
   const scenarios: BenchScenario[] = [];
   for (const [key, load] of Object.entries(suites)) {
     const suite = await load();
     // `--only process` selects the suite process/process (gen_server.call too) or a group
     const pick = (name: string): boolean => key.startsWith(only) || name.startsWith(only);
-    groups.push(...(suite.groups ?? []).filter((g) => pick(g.name)));
-    scenarios.push(...(suite.scenarios ?? []).filter((g) => pick(g.name)));
+    for (const g of suite.groups ?? []) if (pick(g.name)) groups.push({ ...g, suite: key });
+    for (const g of suite.scenarios ?? []) {
+      if (pick(g.name) && `${key}/${g.name}`.includes(filter)) scenarios.push(g);
+    }
   }
 
   const selected = groups
     .map((g) => ({
       group: g,
-      cases: g.cases.filter((c) => `${g.name}/${c.name}`.includes(filter)),
+      cases: g.cases.filter((c) => `${g.suite}/${g.name}/${c.name}`.includes(filter)),
     }))
     .filter((x) => x.cases.length > 0);
 
@@ -221,7 +230,7 @@ async function main(): Promise<void> {
     console.log('');
   }
 
-  for (const sc of scenarios.filter((x) => filter === '' || x.name.includes(filter))) {
+  for (const sc of scenarios) {
     console.log(`## ${sc.name}`);
     console.log('');
     let rows: readonly ScenarioRow[];
