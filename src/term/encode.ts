@@ -103,6 +103,9 @@ function writeAtom(w: Writer, a: Atom): void {
 const TRUE = Buffer.from([Tag.SMALL_ATOM_UTF8_EXT, 4, 0x74, 0x72, 0x75, 0x65]);
 const FALSE = Buffer.from([Tag.SMALL_ATOM_UTF8_EXT, 5, 0x66, 0x61, 0x6c, 0x73, 0x65]);
 const NIL = Buffer.from([Tag.SMALL_ATOM_UTF8_EXT, 3, 0x6e, 0x69, 0x6c]);
+const TRUE_PLAN = planOf(TRUE);
+const FALSE_PLAN = planOf(FALSE);
+const NIL_PLAN = planOf(NIL);
 
 /** An object key as an atom, without interning it. */
 function writeKeyAtom(w: Writer, key: string): void {
@@ -659,9 +662,7 @@ function writeBinary(w: Writer, v: Uint8Array): void {
 }
 
 /** Everything that is an object: dispatch on the constructor first (one load, no chain). */
-function writeObjectTerm(w: Writer, v: object, depth: number): void {
-  const c: unknown = v.constructor;
-  if (c === Atom) return writeAtom(w, v as Atom);
+function writeObjectTerm(w: Writer, v: object, c: unknown, depth: number): void {
   if (depth > CYCLE_CHECK_DEPTH) enterDeep(v);
   const d = depth + 1;
   if (c === Tuple) writeTuple(w, v as Tuple, d);
@@ -700,11 +701,14 @@ function writeTerm(w: Writer, v: Term, depth: number): void {
       return writeNumber(w, v);
     case 'string':
       return writeString(w, v);
-    case 'object':
-      if (v === null) return void w.bytes(NIL);
-      return writeObjectTerm(w, v, depth);
+    case 'object': {
+      if (v === null) return writePlan(w, NIL_PLAN);
+      const c: unknown = v.constructor;
+      if (c === Atom) return writeAtom(w, v as Atom);
+      return writeObjectTerm(w, v, c, depth);
+    }
     case 'boolean':
-      return void w.bytes(v ? TRUE : FALSE);
+      return writePlan(w, v ? TRUE_PLAN : FALSE_PLAN);
     case 'bigint':
       return writeBigInt(w, v);
     default:
