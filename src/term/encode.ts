@@ -315,6 +315,14 @@ function isPlainObject(v: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
+function writeListHeader(w: Writer, n: number): void {
+  if (w.length + 5 > w.buf.length) w.ensure(5);
+  const o = w.length;
+  w.buf[o] = Tag.LIST_EXT;
+  dataView(w.buf).setUint32(o + 1, n);
+  w.length = o + 5;
+}
+
 function writeList(w: Writer, list: readonly Term[], depth: number): void {
   if (isByteList(list)) {
     const n = list.length;
@@ -330,7 +338,7 @@ function writeList(w: Writer, list: readonly Term[], depth: number): void {
     w.u8(Tag.NIL_EXT);
     return;
   }
-  w.u8(Tag.LIST_EXT).u32(n);
+  writeListHeader(w, n);
   let i = 0;
   try {
     for (; i < n; i++) {
@@ -607,8 +615,13 @@ function writeFun(w: Writer, f: Fun, depth: number): void {
 function writeTuple(w: Writer, t: Tuple, depth: number): void {
   const els = t.elements;
   const n = els.length;
-  if (n <= 255) w.u8(Tag.SMALL_TUPLE_EXT).u8(n);
-  else w.u8(Tag.LARGE_TUPLE_EXT).u32(n);
+  if (n <= 255) {
+    if (w.length + 2 > w.buf.length) w.ensure(2);
+    const o = w.length;
+    w.buf[o] = Tag.SMALL_TUPLE_EXT;
+    w.buf[o + 1] = n;
+    w.length = o + 2;
+  } else w.u8(Tag.LARGE_TUPLE_EXT).u32(n);
   let i = 0;
   try {
     for (; i < n; i++) writeTerm(w, els[i]!, depth);
@@ -620,7 +633,7 @@ function writeTuple(w: Writer, t: Tuple, depth: number): void {
 
 function writeImproper(w: Writer, v: ImproperList, d: number): void {
   const n = v.elements.length;
-  w.u8(Tag.LIST_EXT).u32(n);
+  writeListHeader(w, n);
   let i = 0;
   try {
     for (; i < n; i++) writeTerm(w, v.elements[i]!, d);
