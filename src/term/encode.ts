@@ -477,8 +477,9 @@ function keyAtomBytes(key: string): Buffer | undefined {
 }
 
 /**
- * Whether `for...in` over a plain object yields just its own keys (as `Object.keys`):
- * true unless someone made a property of `Object.prototype` enumerable.
+ * Whether `for...in` over an object whose prototype is `Object.prototype` yields just its
+ * own keys (as `Object.keys`): true unless someone made a property of `Object.prototype`
+ * enumerable.
  */
 function onlyOwnKeys(): boolean {
   for (const key in Object.prototype) return key === undefined;
@@ -491,7 +492,12 @@ function releaseStack(base: number, end: number): void {
 }
 
 function writeObject(w: Writer, obj: Readonly<Record<string, Term>>, depth: number): void {
-  if (!onlyOwnKeys()) return writeObjectKeys(w, obj, depth);
+  // for...in also walks the prototype chain: only for objects whose prototype is
+  // Object.prototype (with nothing enumerable) or null, as Object.keys would see them.
+  const proto: unknown = Object.getPrototypeOf(obj);
+  if ((proto !== Object.prototype && proto !== null) || !onlyOwnKeys()) {
+    return writeObjectKeys(w, obj, depth);
+  }
   const base = top;
   let n = 0;
   try {
