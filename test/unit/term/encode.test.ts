@@ -317,3 +317,23 @@ describe('term/encode: values that are not terms', () => {
     assert.throws(() => encode(deep), TermEncodeError);
   });
 });
+
+describe('term/encode: plain objects', () => {
+  it('encode their own keys only, never inherited ones', () => {
+    const inherited = Object.create({ inherited: 1 }) as { own?: number };
+    inherited.own = 2;
+    assert.deepEqual(decode(encode(inherited)), { own: 2 });
+    assert.deepEqual(encode(inherited), encode({ own: 2 }));
+  });
+
+  it('ignore an enumerable property on Object.prototype', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.leaked = 1;
+    try {
+      assert.deepEqual(decode(encode({ a: 1, b: 2 })), { a: 1, b: 2 });
+      assert.deepEqual(encode({ a: 1 }), Buffer.from([131, 116, 0, 0, 0, 1, 119, 1, 97, 97, 1]));
+    } finally {
+      delete proto.leaked;
+    }
+  });
+});
