@@ -184,6 +184,14 @@ describe('interop/process: signals between beamlink and BEAM processes', { skip 
           self.unlink(p);
           await until(async () => (await erlLinks(p)) === '[]');
           const ref = self.monitor(p);
+          // The monitor travels over distribution and `go` over erl's stdin: wait until erl
+          // has the monitor, or p may exit first and the DOWN is (rightly) noproc.
+          await until(
+            async () =>
+              (await erl.eval(
+                `length(element(2, process_info(list_to_pid("<0.${pidText(p)}>"), monitored_by))).`,
+              )) === '1',
+          );
           await erl.eval(`list_to_pid("<0.${pidText(p)}>") ! go.`);
           const d = (await self.receive((m) => m instanceof Tuple && m.elements[1] === ref, {
             timeout: 10_000,
