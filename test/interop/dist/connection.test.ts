@@ -64,6 +64,19 @@ describe('dist/connection: against real erl', { skip }, () => {
         await listener?.close();
       });
 
+      /** Polls an expression on erl until it prints `expected`: erl's net_kernel records a
+       *  connection a moment after our side sees the handshake's last frame. */
+      async function erlUntil(expr: string, expected: string, ms = 10_000): Promise<void> {
+        const deadline = Date.now() + ms;
+        let last = '';
+        while (Date.now() < deadline) {
+          last = await peer.eval(expr);
+          if (last === expected) return;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        assert.equal(last, expected, `erl: ${expr}`);
+      }
+
       async function connectToErl(
         name = uniqueName('ts'),
         flags?: bigint,
@@ -302,7 +315,10 @@ describe('dist/connection: against real erl', { skip }, () => {
         });
         try {
           assert.equal(conn.flags & DFLAG.PUBLISHED, 0n);
-          assert.equal(await peer.eval(`{lists:member('${name}', nodes()), lists:member('${name}', nodes(hidden))}.`), '{false,true}');
+          await erlUntil(
+            `{lists:member('${name}', nodes()), lists:member('${name}', nodes(hidden))}.`,
+            '{false,true}',
+          );
         } finally {
           conn.close();
         }
@@ -312,6 +328,8 @@ describe('dist/connection: against real erl', { skip }, () => {
         const name = uniqueName('tsalive');
         const first = await connectToErl(name);
         const firstClosed = new Promise<Term>((resolve) => first.conn.on('close', (r) => resolve(r)));
+        // BEAM asks `alive` only about a connection its net_kernel already holds as up.
+        await erlUntil(`lists:member('${first.name}', nodes()).`, 'true');
         const statuses: string[] = [];
         const second = await initiate(tcpTransport(await dial(erlPort)), {
           ...base(),
