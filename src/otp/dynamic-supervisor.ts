@@ -43,6 +43,7 @@ import { RestartIntensity, type Clock } from './restart-intensity.ts';
 import {
   assertLocalSpec,
   callServer,
+  LocalSpec,
   startHost,
   stopServer,
   type HostCallbacks,
@@ -97,14 +98,6 @@ const EXIT = atom('EXIT');
 const NORMAL = atom('normal');
 const SHUTDOWN = atom('shutdown');
 const GEN_RESTART = atom('$gen_restart');
-
-/** A TypeScript child spec inside a local `{start_child, Spec}` call. */
-export class LocalDynamicSpec {
-  readonly input: ChildSpecInput;
-  constructor(input: ChildSpecInput) {
-    this.input = input;
-  }
-}
 
 class DynamicSupervisorServer implements HostCallbacks {
   readonly self: Process;
@@ -221,7 +214,7 @@ class DynamicSupervisorServer implements HostCallbacks {
     let spec: NormalizedChildSpec;
     try {
       spec =
-        arg instanceof LocalDynamicSpec
+        arg instanceof LocalSpec
           ? checkChildSpec(arg.input)
           : dynamicSpecFromTerm(arg, this.#resolveStart);
     } catch (e) {
@@ -399,9 +392,7 @@ export class DynamicSupervisor {
       ('start' in (spec as object) ||
         typeof (spec as { childSpec?: unknown }).childSpec === 'function');
     if (isTs) assertLocalSpec(caller, sup);
-    const arg = isTs
-      ? (new LocalDynamicSpec(spec as ChildSpecInput) as unknown as Term)
-      : (spec as Term);
+    const arg = isTs ? (new LocalSpec(spec as ChildSpecInput) as unknown as Term) : (spec as Term);
     return decodeStartResult(await callServer(caller, sup, tuple(atom('start_child'), arg)));
   }
 

@@ -25,7 +25,7 @@ import { ExitError, NameError, ProcessExitedError } from '../process/errors.ts';
 import { Atom, atom, ImproperList, Pid, Ref, Tuple, tuple, type Term } from '../term/types.ts';
 import type { Dest } from '../process/process.ts';
 import { reasonOfThrown } from './child-lifecycle.ts';
-import { childIdKey } from './child-spec.ts';
+import { childIdKey, type ChildSpecInput } from './child-spec.ts';
 import { ChildSpecError, SupervisorStartError } from './errors.ts';
 
 const GEN_CALL = atom('$gen_call');
@@ -394,6 +394,23 @@ export function isRemoteDest(caller: Process | Runtime, dest: Dest): boolean {
     return (typeof n === 'string' ? n : n.name) !== node.name;
   }
   return false;
+}
+
+/**
+ * A child spec travelling inside a local `{start_child, Spec}` call to a Supervisor or a
+ * DynamicSupervisor: TypeScript functions cannot be terms, so the spec rides in this
+ * wrapper (local calls only; {@link assertLocalSpec} refuses remote ones).
+ *
+ * @example
+ * ```ts
+ * const arg = new LocalSpec({ id: 'w', start: () => worker() }) as unknown as Term;
+ * ```
+ */
+export class LocalSpec {
+  readonly input: ChildSpecInput;
+  constructor(input: ChildSpecInput) {
+    this.input = input;
+  }
 }
 
 /** Rejects sending a TypeScript child spec (functions) to another node. */

@@ -15,12 +15,7 @@ import {
   startChildProcess,
   type StartOutcome,
 } from './child-lifecycle.ts';
-import {
-  checkChildSpec,
-  childIdKey,
-  type ChildSpecInput,
-  type NormalizedChildSpec,
-} from './child-spec.ts';
+import { checkChildSpec, childIdKey, type NormalizedChildSpec } from './child-spec.ts';
 import { offender, reportError, reportProgress } from './crash-report.ts';
 import { childSpecFromTerm, type StartResolver } from './child-spec-term.ts';
 import { ChildSpecError, SupervisorStartError } from './errors.ts';
@@ -30,7 +25,13 @@ import { oneForAll } from './strategies/one-for-all.ts';
 import { oneForOne } from './strategies/one-for-one.ts';
 import { restForOne } from './strategies/rest-for-one.ts';
 import type { Strategy, StrategyContext } from './strategies/strategy.ts';
-import { castServer, InitStop, type HostCallbacks, type Stop } from './supervisor-host.ts';
+import {
+  castServer,
+  InitStop,
+  LocalSpec,
+  type HostCallbacks,
+  type Stop,
+} from './supervisor-host.ts';
 import { countChildrenReply } from './supervisor-results.ts';
 
 /**
@@ -81,17 +82,6 @@ const UNDEFINED = atom('undefined');
 const EXIT = atom('EXIT');
 const SHUTDOWN = atom('shutdown');
 const NORMAL = atom('normal');
-
-/**
- * A child spec travelling inside a local `{start_child, Spec}` call: TypeScript functions
- * cannot be terms, so the spec rides in this wrapper (local calls only).
- */
-export class LocalSpec {
-  readonly input: ChildSpecInput;
-  constructor(input: ChildSpecInput) {
-    this.input = input;
-  }
-}
 
 /**
  * Checks a supervisor's flags as supervisor.erl's `check_flags` does: the strategy, and

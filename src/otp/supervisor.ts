@@ -42,13 +42,18 @@ import {
 import { ChildSpecError, SupervisorStartError } from './errors.ts';
 import type { RestartIntensity } from './restart-intensity.ts';
 import {
-  LocalSpec,
   SupervisorServer,
   validateFlags,
   type StrategyName,
   type SupervisorOptions,
 } from './supervisor-server.ts';
-import { assertLocalSpec, callServer, startHost, stopServer } from './supervisor-host.ts';
+import {
+  assertLocalSpec,
+  callServer,
+  LocalSpec,
+  startHost,
+  stopServer,
+} from './supervisor-host.ts';
 import {
   decodeChildInfo,
   decodeCounts,
