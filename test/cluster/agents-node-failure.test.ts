@@ -12,17 +12,10 @@ import { EpmdDaemon } from '../../src/epmd/daemon.ts';
 import { startNode, type BeamNode } from '../../src/kernel/start-node.ts';
 import { memoryLogger } from '../../src/process/index.ts';
 import { uniqueName } from '../support/erlang-peer.ts';
+import { until } from '../support/wait.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const COOKIE = 'agent_secret';
-
-async function until(pred: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 describe('agents: a node running agents is killed', () => {
   let epmd: EpmdDaemon;

@@ -21,14 +21,7 @@ import { memoryLogger } from '../../src/process/index.ts';
 import { Tuple, atom, tuple } from '../../src/term/types.ts';
 import { GenServer } from '../../src/otp/gen-server.ts';
 import { uniqueName } from '../support/erlang-peer.ts';
-
-async function until(pred: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
+import { until } from '../support/wait.ts';
 
 describe('agents: supervision on one node', () => {
   let epmd: EpmdDaemon;

@@ -18,23 +18,11 @@ import { startNode, type BeamNode } from '../../src/kernel/start-node.ts';
 import { memoryLogger } from '../../src/process/index.ts';
 import { Pid, Tuple, atom, tuple } from '../../src/term/types.ts';
 import { uniqueName } from '../support/erlang-peer.ts';
+import { until } from '../support/wait.ts';
 
 const COOKIE = 'agent_secret';
 const AS = 'Elixir.AgentFramework.AgentServer';
 const SUP = 'Elixir.AgentFramework.AgentSupervisor';
-
-async function until(
-  pred: () => boolean | Promise<boolean>,
-  what: string,
-  ms = 15_000,
-): Promise<number> {
-  const start = Date.now();
-  while (!(await pred())) {
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return Date.now() - start;
-}
 
 describe('agents: beamlink nodes only', () => {
   let epmd: EpmdDaemon;

@@ -10,17 +10,9 @@ import { memoryLogger, type Process } from '../../src/process/index.ts';
 import { PubSub } from '../../src/pubsub/index.ts';
 import { atom, tuple, type Pid, type Term } from '../../src/term/types.ts';
 import { uniqueName } from '../support/erlang-peer.ts';
+import { until } from '../support/wait.ts';
 
 const COOKIE = 'pg_cluster_cookie';
-
-async function until(pred: () => boolean, what: string, ms = 10_000): Promise<number> {
-  const start = Date.now();
-  while (!pred()) {
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return Date.now() - start;
-}
 
 const keys = (pids: readonly Pid[]): string =>
   pids

@@ -13,17 +13,10 @@ import { memoryLogger, type Process } from '../../src/process/index.ts';
 import { PubSub } from '../../src/pubsub/index.ts';
 import { Tuple, atom, type Term } from '../../src/term/types.ts';
 import { uniqueName } from '../support/erlang-peer.ts';
+import { until } from '../support/wait.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const COOKIE = 'pubsub_os_cookie';
-
-async function until(pred: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('pubsub/pubsub: beamlink nodes in two OS processes', () => {
   let epmd: EpmdDaemon;

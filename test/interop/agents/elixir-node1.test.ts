@@ -21,20 +21,13 @@ import {
   uniqueName,
 } from '../../support/erlang-peer.ts';
 import { ELIXIR_FRAMEWORK } from './elixir-framework.ts';
+import { until } from '../../support/wait.ts';
 
 const skip = interopSkipReason();
 const COOKIE = 'agent_secret';
 const AS = 'Elixir.AgentFramework.AgentServer';
 const SUP = 'Elixir.AgentFramework.AgentSupervisor';
 const DIR = 'Elixir.AgentFramework.AgentDirectory';
-
-async function until(pred: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('agents: an Elixir node1 running the framework, beamlink as node2', { skip }, () => {
   for (const release of skip ? [] : erlangReleases()) {

@@ -27,22 +27,10 @@ import {
   uniqueName,
 } from '../../support/erlang-peer.ts';
 import { PHOENIX_PG2 } from '../pubsub/phoenix-pg2.ts';
+import { until } from '../../support/wait.ts';
 
 const skip = interopSkipReason();
 const COOKIE = 'agent_secret';
-
-async function until(
-  pred: () => boolean | Promise<boolean>,
-  what: string,
-  ms = 10_000,
-): Promise<number> {
-  const start = Date.now();
-  while (!(await pred())) {
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return Date.now() - start;
-}
 
 describe('agents: the lesson with an Elixir node as node2', { skip }, () => {
   for (const release of skip ? [] : erlangReleases()) {

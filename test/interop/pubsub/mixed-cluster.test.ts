@@ -19,23 +19,11 @@ import {
   uniqueName,
 } from '../../support/erlang-peer.ts';
 import { PHOENIX_PG2 } from './phoenix-pg2.ts';
+import { until } from '../../support/wait.ts';
 
 const skip = interopSkipReason();
 const COOKIE = 'mixed_cookie';
 const GROUP = atom('Elixir.MyApp.PubSub.Adapter');
-
-async function until(
-  pred: () => boolean | Promise<boolean>,
-  what: string,
-  ms = 10_000,
-): Promise<number> {
-  const start = Date.now();
-  while (!(await pred())) {
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return Date.now() - start;
-}
 
 describe('pubsub/pg-adapter: Elixir + two beamlink nodes', { skip }, () => {
   for (const release of skip ? [] : erlangReleases()) {

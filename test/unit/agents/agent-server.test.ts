@@ -13,17 +13,10 @@ import {
 import { GenServer } from '../../../src/otp/gen-server.ts';
 import { Runtime, memoryLogger } from '../../../src/process/index.ts';
 import { Pid, Tuple, atom, tuple, type Term } from '../../../src/term/types.ts';
+import { until } from '../../support/wait.ts';
 
 function runtime(): Runtime {
   return new Runtime({ node: 'a@host', logger: memoryLogger() });
-}
-
-async function until(pred: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
 }
 
 test('agents/agent-server: remember, recall, get_state as the lesson shows it', async () => {

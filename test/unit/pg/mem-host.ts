@@ -4,6 +4,7 @@ import type { NodeEvent, NodeEventListener } from '../../../src/node/events.ts';
 import { Runtime, memoryLogger } from '../../../src/process/index.ts';
 import type { Atom } from '../../../src/term/types.ts';
 import { MemoryNetwork } from '../../support/memory-distribution.ts';
+export { until } from '../../support/wait.ts';
 
 export interface MemHost {
   readonly runtime: Runtime;
@@ -46,13 +47,4 @@ export function memCluster(names: string[]): {
 
 export function pairKey(a: Atom, b: Atom): string {
   return a.name < b.name ? `${a.name}|${b.name}` : `${b.name}|${a.name}`;
-}
-
-/** Waits until `pred()` holds, polling; throws with `what` after `ms`. */
-export async function until(pred: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
