@@ -18,6 +18,7 @@ import {
 } from '../../src/process/index.ts';
 import { GenServer } from '../../src/otp/index.ts';
 import { atom, Pid, Tuple, tuple, type Term } from '../../src/term/types.ts';
+import { until } from '../support/wait.ts';
 
 /** How the contract reaches a server. */
 export interface GenServerTarget {
@@ -33,7 +34,7 @@ export interface GenServerTarget {
   /** Cuts the connection to the server's node (remote targets only). */
   disconnect?(): void;
   /** Whether the server is being monitored (a call is in flight); remote targets only. */
-  serverMonitored?(pid: Pid): boolean;
+  serverMonitored?(pid: Pid): boolean | Promise<boolean>;
   /** The server's node name, for `{nodedown, Node}`. */
   readonly serverNode?: string;
   close?(): Promise<void>;
@@ -57,19 +58,6 @@ async function exitReason(p: Promise<unknown>): Promise<Term> {
 
 function callReason(reason: Term, dest: Term, req: Term, timeout: Term): string {
   return formatTerm(tuple(reason, tuple(atom('gen_server'), atom('call'), [dest, req, timeout])));
-}
-
-function waitUntil(pred: () => boolean, ms = 5000): Promise<void> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () =>
-      pred()
-        ? resolve()
-        : Date.now() - start > ms
-          ? reject(new Error('timeout'))
-          : setTimeout(tick, 1);
-    tick();
-  });
 }
 
 /** Registers the contract's tests for `make()`'s target. */
@@ -225,7 +213,10 @@ export function genServerContract(
     async () => {
       const { dest, pid } = await t.start();
       const call = exitReason(GenServer.call(t.client, dest, tuple(atom('sleep'), 1000)));
-      await waitUntil(() => t.serverMonitored?.(pid) === true);
+      await until(
+        async () => (await t.serverMonitored?.(pid)) === true,
+        'the call monitors the server',
+      );
       t.disconnect!();
       const reason = await call;
       assert.equal(

@@ -32,6 +32,7 @@ function erlangServerTarget(
   return async () => {
     const s = await setUp(release);
     let n = 0;
+    const names = new Map<string, string>(); // server pid key -> registered name
     return {
       label: `erl gen_server by ${byName ? 'name' : 'pid'}`,
       client: s.node.runtime,
@@ -43,6 +44,7 @@ function erlangServerTarget(
         );
         const pid = decode(r.bytes) as Pid;
         assert.ok(pid instanceof Pid);
+        names.set(pid.key, reg);
         const dest: Dest = byName ? ([reg, s.erl.node] as const) : pid;
         return { dest, pid };
       },
@@ -53,6 +55,11 @@ function erlangServerTarget(
       disconnect: () => {
         s.node.disconnect(s.erl.node);
       },
+      // Asked of erl itself (over stdin): our call's monitor has reached the server.
+      serverMonitored: async (pid: Pid) =>
+        (await s.erl.eval(
+          `case erlang:process_info(whereis(${names.get(pid.key)!}), monitored_by) of {monitored_by, [_ | _]} -> true; _ -> false end.`,
+        )) === 'true',
       close: () => tearDown(s),
     };
   };
@@ -61,9 +68,9 @@ function erlangServerTarget(
 describe('kernel/gen-server contract: beamlink client, Erlang gen_server', { skip }, () => {
   for (const release of skip ? [] : erlangReleases()) {
     describe(`${release.label}, by {Name, Node}`, () =>
-      genServerContract(erlangServerTarget(release, true)));
+      genServerContract(erlangServerTarget(release, true), { nodedown: true }));
     describe(`${release.label}, by pid`, () =>
-      genServerContract(erlangServerTarget(release, false)));
+      genServerContract(erlangServerTarget(release, false), { nodedown: true }));
   }
 });
 
