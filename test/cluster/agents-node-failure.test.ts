@@ -3,27 +3,23 @@
 // dead node's agents, the per-node AgentDirectory drops the rows pointing at it, and a
 // :nodedown event is broadcast on "agents".
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { agentsOf, agentsService, decodeEvent, type AgentEvent } from '../../src/agents/index.ts';
 import { EpmdDaemon } from '../../src/epmd/daemon.ts';
 import { startNode, type BeamNode } from '../../src/kernel/start-node.ts';
 import { memoryLogger } from '../../src/process/index.ts';
+import { startChildNode, type ChildNodeProcess } from '../support/child-node.ts';
 import { uniqueName } from '../support/erlang-peer.ts';
 import { until } from '../support/wait.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const COOKIE = 'agent_secret';
 
 describe('agents: a node running agents is killed', () => {
   let epmd: EpmdDaemon;
   let n1: BeamNode;
   let n2: BeamNode;
-  let child: ChildProcessWithoutNullStreams;
+  let child: ChildNodeProcess;
   let childName = '';
-  const output: string[] = [];
 
   before(async () => {
     epmd = await EpmdDaemon.start({ port: 0 });
@@ -38,39 +34,18 @@ describe('agents: a node running agents is killed', () => {
     n1 = await mk('survivor1');
     n2 = await mk('survivor2');
     assert.equal(await n2.connect(n1.name), true);
-    child = spawn(process.execPath, ['--import', 'tsx', 'test/cluster/agents-child.ts'], {
-      cwd: ROOT,
-      stdio: 'pipe',
+    child = await startChildNode('test/cluster/agents-child.ts', {
       env: {
-        ...process.env,
         BL_EPMD_PORT: String(epmd.port),
         BL_COOKIE: COOKIE,
         BL_SNAME: uniqueName('doomed'),
         BL_PARENT: n1.name,
       },
     });
-    child.stderr.on('data', (d: Buffer) => output.push(String(d)));
-    childName = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`child not ready:\n${output.join('')}`)),
-        60_000,
-      );
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        const m = /^READY (\S+)/.exec(line);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`child exited ${code}:\n${output.join('')}`)));
-    });
+    childName = child.name;
   });
   after(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
-    }
+    await child?.kill();
     await n2?.stop();
     await n1?.stop();
     await epmd?.stop();
@@ -100,10 +75,8 @@ describe('agents: a node running agents is killed', () => {
     });
     const seen1 = fw1.notices.length;
     const seen2 = fw2.notices.length;
-    const exited = new Promise((r) => child.once('exit', r));
     const killedAt = Date.now();
-    child.kill('SIGKILL');
-    await exited;
+    await child.kill();
     await until(
       () =>
         fw1.notices.slice(seen1).some((n) => n.type === 'nodedown') &&

@@ -2,9 +2,6 @@
 // and PubSub (test/interop/pubsub/child-node.ts). pg members and PubSub broadcasts flow
 // both ways, and the child's members vanish when it is killed (-9).
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { EpmdDaemon } from '../../src/epmd/daemon.ts';
 import { startNode, type BeamNode } from '../../src/kernel/start-node.ts';
@@ -12,10 +9,10 @@ import { startScope, type PgScope } from '../../src/pg/index.ts';
 import { memoryLogger, type Process } from '../../src/process/index.ts';
 import { PubSub } from '../../src/pubsub/index.ts';
 import { Tuple, atom, type Term } from '../../src/term/types.ts';
+import { startChildNode, type ChildNodeProcess } from '../support/child-node.ts';
 import { uniqueName } from '../support/erlang-peer.ts';
 import { until } from '../support/wait.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const COOKIE = 'pubsub_os_cookie';
 
 describe('pubsub/pubsub: beamlink nodes in two OS processes', () => {
@@ -23,9 +20,8 @@ describe('pubsub/pubsub: beamlink nodes in two OS processes', () => {
   let node: BeamNode;
   let pg: PgScope;
   let ps: PubSub;
-  let child: ChildProcessWithoutNullStreams;
+  let child: ChildNodeProcess;
   let childName = '';
-  const output: string[] = [];
 
   before(async () => {
     epmd = await EpmdDaemon.start({ port: 0 });
@@ -37,39 +33,14 @@ describe('pubsub/pubsub: beamlink nodes in two OS processes', () => {
     });
     pg = await startScope(node);
     ps = await PubSub.start(node, { name: 'MyApp.PubSub' });
-    child = spawn(process.execPath, ['--import', 'tsx', 'test/interop/pubsub/child-node.ts'], {
-      cwd: ROOT,
-      stdio: 'pipe',
-      env: {
-        ...process.env,
-        BL_EPMD_PORT: String(epmd.port),
-        BL_COOKIE: COOKIE,
-        BL_SNAME: uniqueName('child'),
-      },
+    child = await startChildNode('test/interop/pubsub/child-node.ts', {
+      env: { BL_EPMD_PORT: String(epmd.port), BL_COOKIE: COOKIE, BL_SNAME: uniqueName('child') },
     });
-    child.stderr.on('data', (d: Buffer) => output.push(String(d)));
-    childName = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`child not ready:\n${output.join('')}`)),
-        60_000,
-      );
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        const m = /^READY (\S+)/.exec(line);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`child exited ${code}:\n${output.join('')}`)));
-    });
+    childName = child.name;
     assert.equal(await node.connect(childName), true);
   });
   after(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
-    }
+    await child?.kill();
     await node?.stop();
     await epmd?.stop();
   });
@@ -115,7 +86,7 @@ describe('pubsub/pubsub: beamlink nodes in two OS processes', () => {
   });
 
   it('pubsub/pubsub: members of a killed node vanish', async () => {
-    child.kill('SIGKILL');
+    await child.kill();
     await until(() => pg.getMembers(atom('child_workers')).length === 0, 'child members gone');
     await until(() => !node.nodes().some((n) => n.name === childName), 'nodedown');
   });
