@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { agentsOf, agentsService, decodeEvent, type AgentEvent } from '../../src/agents/index.ts';
 import { EpmdDaemon } from '../../src/epmd/daemon.ts';
-import { startNode, type BeamNode } from '../../src/kernel/start-node.ts';
-import { memoryLogger } from '../../src/process/index.ts';
+import type { BeamNode } from '../../src/kernel/start-node.ts';
 import { startChildNode, type ChildNodeProcess } from '../support/child-node.ts';
 import { uniqueName } from '../support/erlang-peer.ts';
+import { startTestNode } from '../support/test-node.ts';
 import { until } from '../support/wait.ts';
 
 const COOKIE = 'agent_secret';
@@ -24,13 +24,7 @@ describe('agents: a node running agents is killed', () => {
   before(async () => {
     epmd = await EpmdDaemon.start({ port: 0 });
     const mk = (p: string) =>
-      startNode({
-        sname: uniqueName(p),
-        cookie: COOKIE,
-        epmdPort: epmd.port,
-        logger: memoryLogger(),
-        services: [agentsService()],
-      });
+      startTestNode(p, { cookie: COOKIE, epmdPort: epmd.port, services: [agentsService()] });
     n1 = await mk('survivor1');
     n2 = await mk('survivor2');
     assert.equal(await n2.connect(n1.name), true);

@@ -15,12 +15,11 @@ import {
   type AgentFramework,
 } from '../../src/agents/index.ts';
 import { EpmdDaemon } from '../../src/epmd/daemon.ts';
-import { startNode, type BeamNode } from '../../src/kernel/start-node.ts';
+import type { BeamNode } from '../../src/kernel/start-node.ts';
 import { Supervisor } from '../../src/otp/supervisor.ts';
-import { memoryLogger } from '../../src/process/index.ts';
 import { Tuple, atom, tuple } from '../../src/term/types.ts';
 import { GenServer } from '../../src/otp/gen-server.ts';
-import { uniqueName } from '../support/erlang-peer.ts';
+import { startTestNode } from '../support/test-node.ts';
 import { until } from '../support/wait.ts';
 
 describe('agents: supervision on one node', () => {
@@ -31,11 +30,9 @@ describe('agents: supervision on one node', () => {
 
   before(async () => {
     epmd = await EpmdDaemon.start({ port: 0 });
-    node = await startNode({
-      sname: uniqueName('sup'),
+    node = await startTestNode('sup', {
       cookie: 'c',
       epmdPort: epmd.port,
-      logger: memoryLogger(),
       services: [agentsService()],
     });
     fw = agentsOf(node)!;

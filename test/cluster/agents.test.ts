@@ -14,10 +14,9 @@ import {
   type AgentFramework,
 } from '../../src/agents/index.ts';
 import { EpmdDaemon } from '../../src/epmd/daemon.ts';
-import { startNode, type BeamNode } from '../../src/kernel/start-node.ts';
-import { memoryLogger } from '../../src/process/index.ts';
+import type { BeamNode } from '../../src/kernel/start-node.ts';
 import { Pid, Tuple, atom, tuple } from '../../src/term/types.ts';
-import { uniqueName } from '../support/erlang-peer.ts';
+import { startTestNode } from '../support/test-node.ts';
 import { until } from '../support/wait.ts';
 
 const COOKIE = 'agent_secret';
@@ -29,11 +28,9 @@ describe('agents: beamlink nodes only', () => {
   const nodes: BeamNode[] = [];
   const fws: AgentFramework[] = [];
   const start = async (prefix: string, opts = {}): Promise<[BeamNode, AgentFramework]> => {
-    const n = await startNode({
-      sname: uniqueName(prefix),
+    const n = await startTestNode(prefix, {
       cookie: COOKIE,
       epmdPort: epmd.port,
-      logger: memoryLogger(),
       services: [agentsService(opts)],
     });
     nodes.push(n);

@@ -11,18 +11,10 @@ import { startNode, type BeamNode } from '../../src/kernel/start-node.ts';
 import type { NodeEvent } from '../../src/node/events.ts';
 import { memoryLogger } from '../../src/process/logger.ts';
 import { atom, Tuple, type Term } from '../../src/term/types.ts';
+import { uniqueName } from '../support/erlang-peer.ts';
+import { startTestNode } from '../support/test-node.ts';
+import { until } from '../support/wait.ts';
 import { ChildNode as Child } from './child-node.ts';
-
-let counter = 0;
-const uniq = (p: string): string => `${p}_${process.pid}_${++counter}`;
-
-async function waitFor(pred: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const names = (n: BeamNode): string[] =>
   n
@@ -37,13 +29,7 @@ describe('cluster/node: beamlink nodes together', () => {
     prefix: string,
     extra: Partial<Parameters<typeof startNode>[0]> = {},
   ): Promise<BeamNode> => {
-    const n = await startNode({
-      sname: uniq(prefix),
-      cookie: 'cluster',
-      epmdPort: epmd.port,
-      logger: memoryLogger(),
-      ...extra,
-    });
+    const n = await startTestNode(prefix, { cookie: 'cluster', epmdPort: epmd.port, ...extra });
     started.push(n);
     return n;
   };
@@ -135,10 +121,10 @@ describe('cluster/node: beamlink nodes together', () => {
     const c = await start('tc');
     assert.equal(await a.connect(b.name), true);
     assert.equal(await c.connect(b.name), true);
-    await waitFor(
+    await until(
       () => names(a).includes(c.name) && names(c).includes(a.name),
-      10_000,
       'A and C connected through B',
+      10_000,
     );
     assert.deepEqual(names(a), [b.name, c.name].sort());
     assert.deepEqual(names(b), [a.name, c.name].sort());
@@ -146,10 +132,10 @@ describe('cluster/node: beamlink nodes together', () => {
     // A fourth node joining one of them reaches all.
     const d = await start('td');
     assert.equal(await d.connect(c.name), true);
-    await waitFor(
+    await until(
       () => [a, b, c].every((n) => names(n).includes(d.name)) && names(d).length === 3,
-      10_000,
       'D connected to all',
+      10_000,
     );
   });
 
@@ -187,7 +173,7 @@ describe('cluster/node: beamlink nodes together', () => {
     );
     for (let i = 0; i < 1000; i++) a.send(['sink', b.name], i);
     assert.equal(a.connectionState(b.name), 'pending');
-    await waitFor(() => got.length === 1000, 10_000, '1000 messages');
+    await until(() => got.length === 1000, '1000 messages', 10_000);
     assert.deepEqual(
       got,
       Array.from({ length: 1000 }, (_, i) => i),
@@ -209,7 +195,7 @@ describe('cluster/node: beamlink nodes together', () => {
     const info = a.dist.inspect().connections.find((c) => c.node === b.name);
     assert.equal(info?.waiting, 10);
     assert.equal(info?.dropped, 15);
-    await waitFor(() => got.length === 10, 10_000, 'the queued ten');
+    await until(() => got.length === 10, 'the queued ten', 10_000);
     assert.deepEqual(
       got,
       Array.from({ length: 10 }, (_, i) => i),
@@ -219,7 +205,7 @@ describe('cluster/node: beamlink nodes together', () => {
 
   it('monitors toward a node that cannot be reached fire noconnection', async () => {
     const a = await start('na');
-    const ghost = `${uniq('ghost')}@${a.name.split('@')[1]}`;
+    const ghost = `${uniqueName('ghost')}@${a.name.split('@')[1]}`;
     const down = await new Promise<Term | undefined>((resolve) => {
       a.spawn(async (self) => {
         self.monitor(['anything', ghost]);
@@ -244,14 +230,14 @@ describe('cluster/node: beamlink nodes together', () => {
 
   it('a peer that restarts under the same name comes back with a new creation', async () => {
     const a = await start('ra');
-    const bName = uniq('rb');
+    const bName = uniqueName('rb');
     const b1 = await start('x', { sname: bName });
     const evA: NodeEvent[] = [];
     a.monitorNodes((e) => evA.push(e));
     assert.equal(await a.connect(b1.name), true);
     const oldCreation = b1.creation;
     await b1.stop();
-    await waitFor(() => evA.some((e) => e.type === 'nodedown'), 5_000, 'nodedown');
+    await until(() => evA.some((e) => e.type === 'nodedown'), 'nodedown', 5_000);
     const b2 = await start('x', { sname: bName });
     assert.notEqual(b2.creation, oldCreation);
     assert.equal(await a.ping(b2.name), 'pong');
@@ -265,7 +251,7 @@ describe('cluster/node: beamlink nodes together', () => {
 
   it('a pid of an earlier incarnation is never delivered to the new one', async () => {
     const a = await start('ia');
-    const bName = uniq('ib');
+    const bName = uniqueName('ib');
     const spawnSink = (n: BeamNode, got: Term[]) =>
       n.spawn(async (self) => {
         for (;;) got.push((await self.receive())!);
@@ -274,7 +260,7 @@ describe('cluster/node: beamlink nodes together', () => {
     const old = spawnSink(b1, []);
     assert.equal(await a.connect(b1.name), true);
     await b1.stop();
-    await waitFor(() => a.connectionState(b1.name) === undefined, 5_000, 'nodedown');
+    await until(() => a.connectionState(b1.name) === undefined, 'nodedown', 5_000);
     const b2 = await start('x', { sname: bName });
     const got: Term[] = [];
     const fresh = spawnSink(b2, got);
@@ -283,14 +269,14 @@ describe('cluster/node: beamlink nodes together', () => {
     assert.notEqual(fresh.creation, old.creation);
     a.send(old, 'to the old incarnation');
     a.send(fresh, 'to the new one');
-    await waitFor(() => got.length > 0, 5_000, 'delivery');
+    await until(() => got.length > 0, 'delivery', 5_000);
     await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(got, ['to the new one']);
   });
 
   it('a peer that comes back while its old connection still looks up replaces it (alive)', async () => {
     const a = await start('ua');
-    const bName = uniq('ub');
+    const bName = uniqueName('ub');
     const b1 = await start('x', { sname: bName });
     const evA: NodeEvent[] = [];
     a.monitorNodes((e) => evA.push(e));
@@ -306,10 +292,10 @@ describe('cluster/node: beamlink nodes together', () => {
     const b2 = await start('x', { sname: bName });
     assert.equal(a.connectionState(b2.name), 'up'); // still the old one
     assert.equal(await b2.connect(a.name), true);
-    await waitFor(
+    await until(
       () => evA.filter((e) => e.type === 'nodeup').length === 2,
-      10_000,
       'the new connection up',
+      10_000,
     );
     assert.deepEqual(
       evA.map((e) => e.type),
@@ -338,7 +324,7 @@ describe('cluster/node: beamlink nodes together', () => {
     }
     try {
       // The sockets past the cap are closed at once, the others wait for their setup time.
-      await waitFor(() => closedByPeer >= FLOOD - 256, 10_000, 'the excess sockets closed');
+      await until(() => closedByPeer >= FLOOD - 256, 'the excess sockets closed', 10_000);
       assert.ok(closedByPeer < FLOOD, 'the first ones are still waiting on their handshakes');
       assert.ok(logs.entries.some((e) => /incoming handshakes already under way/.test(e.message)));
     } finally {
@@ -354,16 +340,16 @@ describe('cluster/node: beamlink nodes together', () => {
     b.monitorNodes((e) => ev.push(e));
     assert.equal(await a.connect(b.name), true);
     await a.stop();
-    await waitFor(() => ev.some((e) => e.type === 'nodedown'), 5_000, 'nodedown at b');
+    await until(() => ev.some((e) => e.type === 'nodedown'), 'nodedown at b', 5_000);
     assert.equal(await lookup(a.name.split('@')[0]!, '127.0.0.1', { epmdPort: epmd.port }), null);
   });
 
   it('across OS processes: three beamlink nodes become fully connected', async () => {
     const children: Child[] = [];
     try {
-      const x = await Child.start(uniq('px'), epmd.port);
+      const x = await Child.start(uniqueName('px'), epmd.port);
       children.push(x);
-      const y = await Child.start(uniq('py'), epmd.port);
+      const y = await Child.start(uniqueName('py'), epmd.port);
       children.push(y);
       const local = await start('pl');
       // local - x, local - y: x and y must find each other through us.

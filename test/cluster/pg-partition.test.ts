@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EpmdDaemon } from '../../src/epmd/daemon.ts';
-import { startNode, type BeamNode } from '../../src/kernel/start-node.ts';
+import type { BeamNode } from '../../src/kernel/start-node.ts';
 import { startScope, type PgScope } from '../../src/pg/index.ts';
-import { memoryLogger, type Process } from '../../src/process/index.ts';
+import type { Process } from '../../src/process/index.ts';
 import { PubSub } from '../../src/pubsub/index.ts';
 import { atom, tuple, type Pid, type Term } from '../../src/term/types.ts';
-import { uniqueName } from '../support/erlang-peer.ts';
+import { startTestNode } from '../support/test-node.ts';
 import { until } from '../support/wait.ts';
 
 const COOKIE = 'pg_cluster_cookie';
@@ -31,12 +31,7 @@ describe('pg/scope: three beamlink nodes on loopback', () => {
   before(async () => {
     epmd = await EpmdDaemon.start({ port: 0 });
     for (let i = 0; i < 3; i++) {
-      const node = await startNode({
-        sname: uniqueName(`pgc${i}`),
-        cookie: COOKIE,
-        epmdPort: epmd.port,
-        logger: memoryLogger(),
-      });
+      const node = await startTestNode(`pgc${i}`, { cookie: COOKIE, epmdPort: epmd.port });
       nodes.push(node);
       scopes.push(await startScope(node));
       pubsubs.push(await PubSub.start(node, { name: 'MyApp.PubSub' }));

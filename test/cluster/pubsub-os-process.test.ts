@@ -4,13 +4,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EpmdDaemon } from '../../src/epmd/daemon.ts';
-import { startNode, type BeamNode } from '../../src/kernel/start-node.ts';
+import type { BeamNode } from '../../src/kernel/start-node.ts';
 import { startScope, type PgScope } from '../../src/pg/index.ts';
-import { memoryLogger, type Process } from '../../src/process/index.ts';
+import type { Process } from '../../src/process/index.ts';
 import { PubSub } from '../../src/pubsub/index.ts';
 import { Tuple, atom, type Term } from '../../src/term/types.ts';
 import { startChildNode, type ChildNodeProcess } from '../support/child-node.ts';
 import { uniqueName } from '../support/erlang-peer.ts';
+import { startTestNode } from '../support/test-node.ts';
 import { until } from '../support/wait.ts';
 
 const COOKIE = 'pubsub_os_cookie';
@@ -25,12 +26,7 @@ describe('pubsub/pubsub: beamlink nodes in two OS processes', () => {
 
   before(async () => {
     epmd = await EpmdDaemon.start({ port: 0 });
-    node = await startNode({
-      sname: uniqueName('parent'),
-      cookie: COOKIE,
-      epmdPort: epmd.port,
-      logger: memoryLogger(),
-    });
+    node = await startTestNode('parent', { cookie: COOKIE, epmdPort: epmd.port });
     pg = await startScope(node);
     ps = await PubSub.start(node, { name: 'MyApp.PubSub' });
     child = await startChildNode('test/interop/pubsub/child-node.ts', {

@@ -10,16 +10,16 @@ import {
   agentsService,
   type AgentFramework,
 } from '../../../src/agents/index.ts';
-import { startNode, type BeamNode } from '../../../src/kernel/start-node.ts';
-import { memoryLogger } from '../../../src/process/index.ts';
+import type { BeamNode } from '../../../src/kernel/start-node.ts';
 import { Pid, Tuple, atom, tuple } from '../../../src/term/types.ts';
 import {
-  EpmdProcess,
-  ErlangPeer,
   erlangReleases,
   interopSkipReason,
-  uniqueName,
+  type EpmdProcess,
+  type ErlangPeer,
 } from '../../support/erlang-peer.ts';
+import { startPeerWithEpmd } from '../../support/peer-with-epmd.ts';
+import { startTestNode } from '../../support/test-node.ts';
 import { ELIXIR_FRAMEWORK } from './elixir-framework.ts';
 import { until } from '../../support/wait.ts';
 
@@ -38,25 +38,20 @@ describe('agents: an Elixir node1 running the framework, beamlink as node2', { s
       let fw2: AgentFramework;
 
       before(async () => {
-        epmd = await EpmdProcess.start();
-        ex = await ErlangPeer.start({
-          release,
-          elixir: true,
-          epmdPort: epmd.port,
-          sname: uniqueName('node1'),
+        ({ epmd, peer: ex } = await startPeerWithEpmd(release, {
+          sname: 'node1',
           cookie: COOKIE,
-        });
+          elixir: true,
+        }));
         await ex.evalElixir('Process.register(self(), :beamlink_boot)');
         assert.equal(await ex.evalElixir(ELIXIR_FRAMEWORK), 'ok');
         assert.equal(
           await ex.evalElixir('receive do :up -> :ok after 10_000 -> :timeout end'),
           'ok',
         );
-        node2 = await startNode({
-          sname: uniqueName('node2'),
+        node2 = await startTestNode('node2', {
           cookie: COOKIE,
           epmdPort: epmd.port,
-          logger: memoryLogger(),
           services: [agentsService()],
         });
         fw2 = agentsOf(node2)!;

@@ -14,19 +14,19 @@ import {
   agentsService,
   type AgentFramework,
 } from '../../../src/agents/index.ts';
-import { startNode, type BeamNode } from '../../../src/kernel/start-node.ts';
-import { memoryLogger } from '../../../src/process/index.ts';
+import type { BeamNode } from '../../../src/kernel/start-node.ts';
 import { decode } from '../../../src/term/decode.ts';
 import { Pid, Tuple, atom, tuple, type Term } from '../../../src/term/types.ts';
 import type { NodeEvent } from '../../../src/node/events.ts';
 import {
-  EpmdProcess,
-  ErlangPeer,
   erlangReleases,
   interopSkipReason,
-  uniqueName,
+  type EpmdProcess,
+  type ErlangPeer,
 } from '../../support/erlang-peer.ts';
-import { PHOENIX_PG2 } from '../pubsub/phoenix-pg2.ts';
+import { startPeerWithEpmd } from '../../support/peer-with-epmd.ts';
+import { startTestNode } from '../../support/test-node.ts';
+import { startPhoenixPubSub } from '../pubsub/phoenix-pg2.ts';
 import { until } from '../../support/wait.ts';
 
 const skip = interopSkipReason();
@@ -44,19 +44,14 @@ describe('agents: the lesson with an Elixir node as node2', { skip }, () => {
       const nodeEvents: NodeEvent[] = [];
 
       before(async () => {
-        epmd = await EpmdProcess.start();
-        ex = await ErlangPeer.start({
-          release,
+        ({ epmd, peer: ex } = await startPeerWithEpmd(release, {
+          sname: 'node2',
+          cookie: COOKIE,
           elixir: true,
-          epmdPort: epmd.port,
-          sname: uniqueName('node2'),
-          cookie: COOKIE,
-        });
-        node1 = await startNode({
-          sname: uniqueName('node1'),
+        }));
+        node1 = await startTestNode('node1', {
           cookie: COOKIE,
           epmdPort: epmd.port,
-          logger: memoryLogger(),
           services: [agentsService()],
         });
         fw1 = agentsOf(node1)!;
@@ -266,18 +261,15 @@ describe('agents: the lesson with an Elixir node as node2', { skip }, () => {
       });
 
       it('agents/lesson: beamlink node3 drives node1 agents while Elixir watches the "agents" topic', async () => {
-        assert.equal(await ex.evalElixir(PHOENIX_PG2), 'ok');
-        assert.equal(await ex.evalElixir('Phoenix.PubSub.start(AgentFramework.PubSub)'), 'ok');
+        await startPhoenixPubSub(ex, 'AgentFramework.PubSub');
         await ex.evalElixir(
           'spawn(fn -> Phoenix.PubSub.subscribe(AgentFramework.PubSub, "agents"); :beamlink_peer.emit(:watching); ' +
             'loop = fn l -> receive do {:agent_event, e} -> :beamlink_peer.emit({:ev, e}); l.(l) end end; loop.(loop) end)',
         );
         await ex.waitEvent((e) => e.text === 'watching');
-        node3 = await startNode({
-          sname: uniqueName('node3'),
+        node3 = await startTestNode('node3', {
           cookie: COOKIE,
           epmdPort: epmd.port,
-          logger: memoryLogger(),
           services: [agentsService()],
         });
         const fw3 = agentsOf(node3)!;

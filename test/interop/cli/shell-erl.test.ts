@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  EpmdProcess,
-  ErlangPeer,
   erlangReleases,
   interopSkipReason,
+  type EpmdProcess,
+  type ErlangPeer,
   uniqueName,
 } from '../../support/erlang-peer.ts';
+import { startPeerWithEpmd } from '../../support/peer-with-epmd.ts';
 import { Pty, ptySkipReason } from '../../cli/support.ts';
 
 const skip = interopSkipReason() || ptySkipReason();
@@ -20,13 +21,10 @@ describe('cli/shell: the lesson typed into the shell, with erl on the other side
       let epmd: EpmdProcess;
       let erl: ErlangPeer;
       before(async () => {
-        epmd = await EpmdProcess.start();
-        erl = await ErlangPeer.start({
-          release,
-          epmdPort: epmd.port,
-          sname: uniqueName('erl'),
+        ({ epmd, peer: erl } = await startPeerWithEpmd(release, {
+          sname: 'erl',
           cookie: 'lesson',
-        });
+        }));
       });
       after(async () => {
         await erl?.stop();

@@ -4,12 +4,13 @@ import type { BeamNode } from '../../../src/kernel/index.ts';
 import { CliError, connectOrExplain, startCliNode } from '../../../src/cli/node-setup.ts';
 import { cliServices } from '../../../src/cli/services.ts';
 import {
-  EpmdProcess,
-  ErlangPeer,
   erlangReleases,
   interopSkipReason,
+  type EpmdProcess,
+  type ErlangPeer,
   uniqueName,
 } from '../../support/erlang-peer.ts';
+import { startPeerWithEpmd } from '../../support/peer-with-epmd.ts';
 import { runCli } from '../../cli/support.ts';
 
 const skip = interopSkipReason();
@@ -25,13 +26,10 @@ describe('cli/verbs: against a beamlink node and real BEAM', { skip }, () => {
         runCli([...args], { ERL_EPMD_PORT: String(epmd.port), ...env });
 
       before(async () => {
-        epmd = await EpmdProcess.start();
-        erl = await ErlangPeer.start({
-          release,
-          epmdPort: epmd.port,
-          sname: uniqueName('erl'),
+        ({ epmd, peer: erl } = await startPeerWithEpmd(release, {
+          sname: 'erl',
           cookie: COOKIE,
-        });
+        }));
         ts = await startCliNode(
           { sname: uniqueName('ts'), cookie: COOKIE, epmdPort: epmd.port, logLevel: 'error' },
           cliServices(),

@@ -5,20 +5,21 @@
 // broadcasts reach all three again.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startNode, type BeamNode } from '../../../src/kernel/start-node.ts';
+import type { BeamNode } from '../../../src/kernel/start-node.ts';
 import { scopeOf } from '../../../src/pg/index.ts';
-import { memoryLogger, type Process } from '../../../src/process/index.ts';
+import type { Process } from '../../../src/process/index.ts';
 import { PHOENIX_PUBSUB_SCOPE, PubSub } from '../../../src/pubsub/index.ts';
 import { decode } from '../../../src/term/decode.ts';
 import { Tuple, atom, type Term } from '../../../src/term/types.ts';
 import {
-  EpmdProcess,
-  ErlangPeer,
   erlangReleases,
   interopSkipReason,
-  uniqueName,
+  type EpmdProcess,
+  type ErlangPeer,
 } from '../../support/erlang-peer.ts';
-import { PHOENIX_PG2 } from './phoenix-pg2.ts';
+import { startPeerWithEpmd } from '../../support/peer-with-epmd.ts';
+import { startTestNode } from '../../support/test-node.ts';
+import { startPhoenixPubSub } from './phoenix-pg2.ts';
 import { until } from '../../support/wait.ts';
 
 const skip = interopSkipReason();
@@ -47,28 +48,19 @@ describe('pubsub/pg-adapter: Elixir + two beamlink nodes', { skip }, () => {
         });
 
       before(async () => {
-        epmd = await EpmdProcess.start();
-        ex = await ErlangPeer.start({
-          release,
-          elixir: true,
-          epmdPort: epmd.port,
-          sname: uniqueName('ex'),
+        ({ epmd, peer: ex } = await startPeerWithEpmd(release, {
+          sname: 'ex',
           cookie: COOKIE,
-        });
-        assert.equal(await ex.evalElixir(PHOENIX_PG2), 'ok');
-        assert.equal(await ex.evalElixir('Phoenix.PubSub.start(MyApp.PubSub)'), 'ok');
+          elixir: true,
+        }));
+        await startPhoenixPubSub(ex, 'MyApp.PubSub');
         await ex.evalElixir(
           'spawn(fn -> Phoenix.PubSub.subscribe(MyApp.PubSub, "mix"); :beamlink_peer.emit(:mixsub); ' +
             'loop = fn l -> receive do m -> :beamlink_peer.emit({:exmix, m}); l.(l) end end; loop.(loop) end)',
         );
         await ex.waitEvent((e) => e.text === 'mixsub');
         for (let i = 0; i < 2; i++) {
-          const node = await startNode({
-            sname: uniqueName(`ts${i}`),
-            cookie: COOKIE,
-            epmdPort: epmd.port,
-            logger: memoryLogger(),
-          });
+          const node = await startTestNode(`ts${i}`, { cookie: COOKIE, epmdPort: epmd.port });
           nodes.push(node);
           const ps = await PubSub.start(node, { name: 'MyApp.PubSub' });
           pss.push(ps);

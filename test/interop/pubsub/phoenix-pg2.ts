@@ -5,6 +5,9 @@
 // PG2Worker per pool group — MyApp.PubSub.Adapter, :"#{adapter}_2", … — registered under
 // the group name, joined to it in :pg scope Phoenix.PubSub, dispatching
 // {:forward_to_local, topic, message, dispatcher} to the Registry.
+import assert from 'node:assert/strict';
+import type { ErlangPeer } from '../../support/erlang-peer.ts';
+
 export const PHOENIX_PG2 = `
 defmodule Phoenix.PubSub do
   def dispatch(entries, :none, message) do
@@ -77,3 +80,16 @@ defmodule Phoenix.PubSub do
 end
 :ok
 `;
+
+/**
+ * Loads PHOENIX_PG2 into an Elixir peer and starts the PubSub `name` there (its Registry
+ * and its PG2 worker in :pg scope Phoenix.PubSub).
+ *
+ * ```ts
+ * await startPhoenixPubSub(ex, 'MyApp.PubSub');
+ * ```
+ */
+export async function startPhoenixPubSub(ex: ErlangPeer, name: string): Promise<void> {
+  assert.equal(await ex.evalElixir(PHOENIX_PG2), 'ok');
+  assert.equal(await ex.evalElixir(`Phoenix.PubSub.start(${name})`), 'ok');
+}

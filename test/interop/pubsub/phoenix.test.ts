@@ -5,20 +5,22 @@
 // named MyApp.PubSub, and Phoenix.PubSub.dispatch/3 as the default dispatcher.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startNode, type BeamNode } from '../../../src/kernel/start-node.ts';
+import type { BeamNode } from '../../../src/kernel/start-node.ts';
 import { scopeOf } from '../../../src/pg/index.ts';
 import { memoryLogger, type Process } from '../../../src/process/index.ts';
 import { PHOENIX_PUBSUB_SCOPE, PubSub, type Dispatcher } from '../../../src/pubsub/index.ts';
 import { decode } from '../../../src/term/decode.ts';
 import { Tuple, atom, tuple, type Term } from '../../../src/term/types.ts';
 import {
-  EpmdProcess,
-  ErlangPeer,
   erlangReleases,
   interopSkipReason,
-  uniqueName,
+  type EpmdProcess,
+  type ErlangPeer,
 } from '../../support/erlang-peer.ts';
-import { PHOENIX_PG2 } from './phoenix-pg2.ts';
+import { startPeerWithEpmd } from '../../support/peer-with-epmd.ts';
+import { startTestNode } from '../../support/test-node.ts';
+import { until } from '../../support/wait.ts';
+import { startPhoenixPubSub } from './phoenix-pg2.ts';
 
 const skip = interopSkipReason();
 const COOKIE = 'pubsub_cookie';
@@ -48,13 +50,6 @@ describe('pubsub/pg-adapter: against Phoenix.PubSub-shaped Elixir', { skip }, ()
         });
         return inbox;
       };
-      const until = async (pred: () => boolean | Promise<boolean>, what: string): Promise<void> => {
-        const deadline = Date.now() + 10_000;
-        while (!(await pred())) {
-          if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      };
       const elixirSubscriber = async (tag: string, topic: string): Promise<void> => {
         await ex.evalElixir(
           `spawn(fn -> Phoenix.PubSub.subscribe(MyApp.PubSub, "${topic}"); :beamlink_peer.emit({:subscribed, :${tag}}); ` +
@@ -69,23 +64,14 @@ describe('pubsub/pg-adapter: against Phoenix.PubSub-shaped Elixir', { skip }, ()
           .map((t) => (t as Tuple).elements[1]!);
 
       before(async () => {
-        epmd = await EpmdProcess.start();
-        ex = await ErlangPeer.start({
-          release,
+        ({ epmd, peer: ex } = await startPeerWithEpmd(release, {
+          sname: 'ex',
+          cookie: COOKIE,
           elixir: true,
-          epmdPort: epmd.port,
-          sname: uniqueName('ex'),
-          cookie: COOKIE,
-        });
-        assert.equal(await ex.evalElixir(PHOENIX_PG2), 'ok');
-        assert.equal(await ex.evalElixir('Phoenix.PubSub.start(MyApp.PubSub)'), 'ok');
+        }));
+        await startPhoenixPubSub(ex, 'MyApp.PubSub');
         beamScope = await ex.evalElixir('inspect(Process.whereis(Phoenix.PubSub))');
-        node = await startNode({
-          sname: uniqueName('ts'),
-          cookie: COOKIE,
-          epmdPort: epmd.port,
-          logger,
-        });
+        node = await startTestNode('ts', { cookie: COOKIE, epmdPort: epmd.port, logger });
         ps = await PubSub.start(node, { name: 'MyApp.PubSub', dispatchers: [admins] });
         assert.equal(await node.connect(ex.node), true);
         const group = atom('Elixir.MyApp.PubSub.Adapter');
