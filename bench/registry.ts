@@ -37,6 +37,12 @@ export interface ScenarioRow {
   readonly higherIsBetter: boolean;
   /** Column (side) → value; a missing side prints `–`. */
   readonly values: Readonly<Record<string, number | undefined>>;
+  /**
+   * Column → the target, as the largest acceptable ratio to the baseline column, counted
+   * the way the tables count it (how many times worse: time / base time, base rate /
+   * rate): `1` = at least as good as the baseline, `0.5` = twice as good, `2` = half as good.
+   */
+  readonly targets?: Readonly<Record<string, number>>;
 }
 
 /** What a scenario gets from run.ts. */
@@ -45,6 +51,8 @@ export interface ScenarioContext {
   readonly quick: boolean;
   /** The OTP major version the BEAM twins run on (`BENCH_OTP`, default: the host's). */
   readonly otp: number | undefined;
+  /** `BENCH_REPEAT=n`: how many times to measure each cell (the median is reported). */
+  readonly repeat: number;
 }
 
 /** A self-timed measurement; `baseline` is the column the ratios are taken against. */
@@ -52,6 +60,11 @@ export interface BenchScenario {
   readonly name: string;
   readonly columns: readonly string[];
   readonly baseline: string;
+  /**
+   * Whether `run` repeats itself `ctx.repeat` times (interleaving its columns) and returns
+   * medians; otherwise run.ts calls it `repeat` times and takes the median of each cell.
+   */
+  readonly repeats?: boolean;
   run(ctx: ScenarioContext): Promise<readonly ScenarioRow[]>;
 }
 

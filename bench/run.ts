@@ -13,8 +13,11 @@
  *   BENCH_ROUNDS=3 npm run bench        best of 3 rounds on both sides (a busy machine)
  *   BENCH_CLOCK=wall npm run bench      wall time instead of CPU time
  *   BENCH_QUICK=1 npm run bench         smaller counts in the scenarios (a smoke run)
+ *   BENCH_REPEAT=3 npm run bench -- dist   each scenario cell measured 3 times (columns
+ *                                       interleaved in every repeat), the median reported
  *
- * Scenarios (connections, peers) time themselves, once per invocation, in wall time.
+ * Scenarios (connections, peers) time themselves in wall time; the load average is printed
+ * before and after each. A row with targets gets a `target` and a `met` column.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, copyFileSync } from 'node:fs';
@@ -39,6 +42,7 @@ const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
 /** `cpu` (default): CPU time per op, robust on a shared machine; `wall`: elapsed time. */
 const clock = process.env.BENCH_CLOCK === 'wall' ? 'wall' : 'cpu';
 const quick = process.env.BENCH_QUICK === '1';
+const repeat = Math.max(1, Math.floor(Number(process.env.BENCH_REPEAT ?? 1)) || 1);
 
 function now(): number {
   if (clock === 'wall') return Number(process.hrtime.bigint());
@@ -230,22 +234,57 @@ async function main(): Promise<void> {
     console.log('');
   }
 
+  let failed = 0;
   for (const sc of scenarios) {
     console.log(`## ${sc.name}`);
     console.log('');
+    const before = load();
     let rows: readonly ScenarioRow[];
     try {
-      rows = await sc.run({
+      const ctx = {
         quick,
         otp: process.env.BENCH_OTP ? Number(process.env.BENCH_OTP) : undefined,
-      });
+        repeat,
+      };
+      if (sc.repeats) rows = await sc.run(ctx);
+      else {
+        const runs: (readonly ScenarioRow[])[] = [];
+        for (let i = 0; i < repeat; i++) runs.push(await sc.run(ctx));
+        rows = medianRows(runs);
+      }
     } catch (e) {
+      failed++;
       console.log(`failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       console.log('');
       continue;
     }
     printScenario(sc, rows);
+    console.log(
+      `(${repeat > 1 ? `median of ${repeat} runs per cell; ` : ''}load average before ${before}, after ${load()})`,
+    );
+    console.log('');
   }
+  if (failed > 0) process.exitCode = 1;
+}
+
+const load = (): string =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+
+/** The median of each cell over several runs of a scenario. */
+function medianRows(runs: readonly (readonly ScenarioRow[])[]): ScenarioRow[] {
+  return runs[0]!.map((row, i) => {
+    const values: Record<string, number | undefined> = {};
+    for (const col of Object.keys(row.values)) {
+      const xs = runs
+        .map((r) => r[i]?.values[col])
+        .filter((v): v is number => v !== undefined)
+        .sort((a, b) => a - b);
+      values[col] = xs[xs.length >> 1];
+    }
+    return { ...row, values };
+  });
 }
 
 function fmtValue(v: number | undefined, unit: string): string {
@@ -258,26 +297,56 @@ function fmtValue(v: number | undefined, unit: string): string {
 
 function printScenario(sc: BenchScenario, rows: readonly ScenarioRow[]): void {
   const others = sc.columns.filter((c) => c !== sc.baseline);
-  const head = ['metric', ...sc.columns, ...others.map((o) => `${o} vs ${sc.baseline}`)];
+  const withTargets = rows.some((r) => r.targets !== undefined);
+  const head = [
+    'metric',
+    ...sc.columns,
+    ...others.map((o) => `${o} vs ${sc.baseline}`),
+    ...(withTargets ? [`target (ratio, ${others.join(' / ')})`, 'met'] : []),
+  ];
   console.log(`| ${head.join(' | ')} |`);
   console.log(`|${head.map(() => ' --- ').join('|')}|`);
   for (const r of rows) {
     const base = r.values[sc.baseline];
-    // "x slower than the baseline": time / base time, or base rate / rate (> 1 is worse)
-    const rel = (v: number | undefined): string =>
+    // "x worse than the baseline": time / base time, or base rate / rate (> 1 is worse)
+    const rel = (v: number | undefined): number | undefined =>
       v === undefined || base === undefined || v === 0 || base === 0
-        ? '–'
-        : `${(r.higherIsBetter ? base / v : v / base).toFixed(2)}x`;
-    console.log(
-      `| ${[r.name, ...sc.columns.map((c) => fmtValue(r.values[c], r.unit)), ...others.map((o) => rel(r.values[o]))].join(' | ')} |`,
-    );
+        ? undefined
+        : r.higherIsBetter
+          ? base / v
+          : v / base;
+    const cells = [
+      r.name,
+      ...sc.columns.map((c) => fmtValue(r.values[c], r.unit)),
+      ...others.map((o) => {
+        const x = rel(r.values[o]);
+        return x === undefined ? '–' : `${x.toFixed(2)}x`;
+      }),
+    ];
+    if (withTargets) {
+      const ts = Object.entries(r.targets ?? {});
+      const missed = ts.filter(([col, t]) => !((rel(r.values[col]) ?? Infinity) <= t));
+      cells.push(
+        ts.length === 0
+          ? '–'
+          : others
+              .map((o) => (r.targets?.[o] === undefined ? '–' : `≤ ${r.targets[o]}`))
+              .join(' / '),
+        ts.length === 0
+          ? '–'
+          : missed.length === 0
+            ? 'met'
+            : `not met: ${missed.map(([col]) => col).join(', ')}`,
+      );
+    }
+    console.log(`| ${cells.join(' | ')} |`);
   }
   console.log('');
+  if (others.length === 0) return;
   console.log(
-    `(ratios: how many times worse than ${sc.baseline}: slower, fewer per second or more bytes; below 1 is better)`,
+    `(ratios: how many times worse than ${sc.baseline}: time / its time, or its rate / rate; at or below 1 is as good as ${sc.baseline} or better)`,
   );
-  console.log('');
 }
 
 await main();
-process.exit(0);
+process.exit(process.exitCode ?? 0);
