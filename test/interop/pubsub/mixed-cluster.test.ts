@@ -4,133 +4,118 @@
 // them; after the connections are restored every view converges within 2 s and
 // broadcasts reach all three again.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import type { BeamNode } from '../../../src/kernel/start-node.ts';
 import { scopeOf } from '../../../src/pg/index.ts';
 import type { Process } from '../../../src/process/index.ts';
 import { PHOENIX_PUBSUB_SCOPE, PubSub } from '../../../src/pubsub/index.ts';
 import { decode } from '../../../src/term/decode.ts';
 import { Tuple, atom, type Term } from '../../../src/term/types.ts';
-import {
-  erlangReleases,
-  interopSkipReason,
-  type EpmdProcess,
-  type ErlangPeer,
-} from '../../support/erlang-peer.ts';
+import type { EpmdProcess, ErlangPeer } from '../../support/erlang-peer.ts';
 import { startPeerWithEpmd } from '../../support/peer-with-epmd.ts';
+import { describeReleases } from '../../support/releases.ts';
 import { startTestNode } from '../../support/test-node.ts';
 import { startPhoenixPubSub } from './phoenix-pg2.ts';
 import { until } from '../../support/wait.ts';
 
-const skip = interopSkipReason();
 const COOKIE = 'mixed_cookie';
 const GROUP = atom('Elixir.MyApp.PubSub.Adapter');
 
-describe('pubsub/pg-adapter: Elixir + two beamlink nodes', { skip }, () => {
-  for (const release of skip ? [] : erlangReleases()) {
-    describe(release.label, { skip: release.elixir ? false : 'elixir not installed' }, () => {
-      let epmd: EpmdProcess;
-      let ex: ErlangPeer;
-      const nodes: BeamNode[] = [];
-      const pss: PubSub[] = [];
-      const inboxes: Term[][] = [];
+describeReleases('pubsub/pg-adapter: Elixir + two beamlink nodes', { elixir: true }, (release) => {
+  let epmd: EpmdProcess;
+  let ex: ErlangPeer;
+  const nodes: BeamNode[] = [];
+  const pss: PubSub[] = [];
+  const inboxes: Term[][] = [];
 
-      const exCount = async (): Promise<number> =>
-        Number(
-          await ex.evalElixir('length(:pg.get_members(Phoenix.PubSub, MyApp.PubSub.Adapter))'),
-        );
-      const tsCount = (i: number): number =>
-        scopeOf(nodes[i]!.runtime, PHOENIX_PUBSUB_SCOPE)!.getMembers(GROUP).length;
-      const exGot = (msg: string): boolean =>
-        ex.events.some((e) => {
-          const t = decode(e.bytes);
-          return t instanceof Tuple && t.elements[0] === atom('exmix') && t.elements[1] === msg;
-        });
-
-      before(async () => {
-        ({ epmd, peer: ex } = await startPeerWithEpmd(release, {
-          sname: 'ex',
-          cookie: COOKIE,
-          elixir: true,
-        }));
-        await startPhoenixPubSub(ex, 'MyApp.PubSub');
-        await ex.evalElixir(
-          'spawn(fn -> Phoenix.PubSub.subscribe(MyApp.PubSub, "mix"); :beamlink_peer.emit(:mixsub); ' +
-            'loop = fn l -> receive do m -> :beamlink_peer.emit({:exmix, m}); l.(l) end end; loop.(loop) end)',
-        );
-        await ex.waitEvent((e) => e.text === 'mixsub');
-        for (let i = 0; i < 2; i++) {
-          const node = await startTestNode(`ts${i}`, { cookie: COOKIE, epmdPort: epmd.port });
-          nodes.push(node);
-          const ps = await PubSub.start(node, { name: 'MyApp.PubSub' });
-          pss.push(ps);
-          const inbox: Term[] = [];
-          inboxes.push(inbox);
-          node.spawn((self: Process) => {
-            ps.subscribe(self, 'mix');
-            self.handle((m) => {
-              inbox.push(m);
-            });
-          });
-          assert.equal(await node.connect(ex.node), true);
-        }
-        // beamlink nodes that only share a BEAM node do not meet transitively (BEAM's global
-        // would tell them; beamlink runs only a global shim), so connect them explicitly.
-        assert.equal(await nodes[1]!.connect(nodes[0]!.name), true);
-        await until(() => nodes.every((n) => n.nodes().length === 2), 'full mesh');
-        await until(
-          async () => tsCount(0) === 3 && tsCount(1) === 3 && (await exCount()) === 3,
-          'three workers everywhere',
-        );
-      });
-      after(async () => {
-        for (const n of nodes) await n.stop();
-        await ex?.stop();
-        await epmd?.stop();
-      });
-
-      it('pubsub/pg-adapter: broadcasts from each node reach all three', async () => {
-        await ex.evalElixir('Phoenix.PubSub.broadcast(MyApp.PubSub, "mix", "from-ex")');
-        pss[0]!.broadcast('mix', 'from-ts0');
-        pss[1]!.broadcast('mix', 'from-ts1');
-        await until(() => inboxes.every((b) => b.length === 3), 'beamlink inboxes');
-        await until(
-          () => exGot('from-ex') && exGot('from-ts0') && exGot('from-ts1'),
-          'elixir inbox',
-        );
-        for (const b of inboxes)
-          assert.deepEqual([...b].sort(), ['from-ex', 'from-ts0', 'from-ts1']);
-      });
-
-      it('pubsub/pg-adapter: a cut-off node drops out and converges back within 2 s', async (t) => {
-        const [a, b] = nodes as [BeamNode, BeamNode];
-        b.disconnect(a.name);
-        b.disconnect(ex.node);
-        await until(
-          async () => tsCount(0) === 2 && tsCount(1) === 1 && (await exCount()) === 2,
-          'partitioned',
-        );
-        inboxes[1]!.length = 0;
-        await ex.evalElixir('Phoenix.PubSub.broadcast(MyApp.PubSub, "mix", "during-cut")');
-        await until(() => inboxes[0]!.includes('during-cut'), 'ts0 got it');
-        assert.ok(!inboxes[1]!.includes('during-cut'));
-
-        assert.equal(await b.connect(ex.node), true);
-        assert.equal(await b.connect(a.name), true);
-        await until(() => b.nodes().length === 2, 'b reconnected to both');
-        const took = await until(
-          async () => tsCount(0) === 3 && tsCount(1) === 3 && (await exCount()) === 3,
-          'healed',
-          2_000,
-        );
-        t.diagnostic(`views converged ${took} ms after the connections were restored`);
-        await ex.evalElixir('Phoenix.PubSub.broadcast(MyApp.PubSub, "mix", "after-heal")');
-        await until(
-          () => inboxes.every((box) => box.includes('after-heal')),
-          'all beamlink nodes got it',
-        );
-        assert.doesNotMatch(ex.log.join('\n'), /terminating|badarg|CRASH REPORT/);
-      });
+  const exCount = async (): Promise<number> =>
+    Number(await ex.evalElixir('length(:pg.get_members(Phoenix.PubSub, MyApp.PubSub.Adapter))'));
+  const tsCount = (i: number): number =>
+    scopeOf(nodes[i]!.runtime, PHOENIX_PUBSUB_SCOPE)!.getMembers(GROUP).length;
+  const exGot = (msg: string): boolean =>
+    ex.events.some((e) => {
+      const t = decode(e.bytes);
+      return t instanceof Tuple && t.elements[0] === atom('exmix') && t.elements[1] === msg;
     });
-  }
+
+  before(async () => {
+    ({ epmd, peer: ex } = await startPeerWithEpmd(release, {
+      sname: 'ex',
+      cookie: COOKIE,
+      elixir: true,
+    }));
+    await startPhoenixPubSub(ex, 'MyApp.PubSub');
+    await ex.evalElixir(
+      'spawn(fn -> Phoenix.PubSub.subscribe(MyApp.PubSub, "mix"); :beamlink_peer.emit(:mixsub); ' +
+        'loop = fn l -> receive do m -> :beamlink_peer.emit({:exmix, m}); l.(l) end end; loop.(loop) end)',
+    );
+    await ex.waitEvent((e) => e.text === 'mixsub');
+    for (let i = 0; i < 2; i++) {
+      const node = await startTestNode(`ts${i}`, { cookie: COOKIE, epmdPort: epmd.port });
+      nodes.push(node);
+      const ps = await PubSub.start(node, { name: 'MyApp.PubSub' });
+      pss.push(ps);
+      const inbox: Term[] = [];
+      inboxes.push(inbox);
+      node.spawn((self: Process) => {
+        ps.subscribe(self, 'mix');
+        self.handle((m) => {
+          inbox.push(m);
+        });
+      });
+      assert.equal(await node.connect(ex.node), true);
+    }
+    // beamlink nodes that only share a BEAM node do not meet transitively (BEAM's global
+    // would tell them; beamlink runs only a global shim), so connect them explicitly.
+    assert.equal(await nodes[1]!.connect(nodes[0]!.name), true);
+    await until(() => nodes.every((n) => n.nodes().length === 2), 'full mesh');
+    await until(
+      async () => tsCount(0) === 3 && tsCount(1) === 3 && (await exCount()) === 3,
+      'three workers everywhere',
+    );
+  });
+  after(async () => {
+    for (const n of nodes) await n.stop();
+    await ex?.stop();
+    await epmd?.stop();
+  });
+
+  it('pubsub/pg-adapter: broadcasts from each node reach all three', async () => {
+    await ex.evalElixir('Phoenix.PubSub.broadcast(MyApp.PubSub, "mix", "from-ex")');
+    pss[0]!.broadcast('mix', 'from-ts0');
+    pss[1]!.broadcast('mix', 'from-ts1');
+    await until(() => inboxes.every((b) => b.length === 3), 'beamlink inboxes');
+    await until(() => exGot('from-ex') && exGot('from-ts0') && exGot('from-ts1'), 'elixir inbox');
+    for (const b of inboxes) assert.deepEqual([...b].sort(), ['from-ex', 'from-ts0', 'from-ts1']);
+  });
+
+  it('pubsub/pg-adapter: a cut-off node drops out and converges back within 2 s', async (t) => {
+    const [a, b] = nodes as [BeamNode, BeamNode];
+    b.disconnect(a.name);
+    b.disconnect(ex.node);
+    await until(
+      async () => tsCount(0) === 2 && tsCount(1) === 1 && (await exCount()) === 2,
+      'partitioned',
+    );
+    inboxes[1]!.length = 0;
+    await ex.evalElixir('Phoenix.PubSub.broadcast(MyApp.PubSub, "mix", "during-cut")');
+    await until(() => inboxes[0]!.includes('during-cut'), 'ts0 got it');
+    assert.ok(!inboxes[1]!.includes('during-cut'));
+
+    assert.equal(await b.connect(ex.node), true);
+    assert.equal(await b.connect(a.name), true);
+    await until(() => b.nodes().length === 2, 'b reconnected to both');
+    const took = await until(
+      async () => tsCount(0) === 3 && tsCount(1) === 3 && (await exCount()) === 3,
+      'healed',
+      2_000,
+    );
+    t.diagnostic(`views converged ${took} ms after the connections were restored`);
+    await ex.evalElixir('Phoenix.PubSub.broadcast(MyApp.PubSub, "mix", "after-heal")');
+    await until(
+      () => inboxes.every((box) => box.includes('after-heal')),
+      'all beamlink nodes got it',
+    );
+    assert.doesNotMatch(ex.log.join('\n'), /terminating|badarg|CRASH REPORT/);
+  });
 });
