@@ -11,8 +11,9 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { DynamicSupervisor } from '../../src/otp/dynamic-supervisor.ts';
 import type { ChildSpecInput } from '../../src/otp/child-spec.ts';
-import type { Dest, Process, Runtime } from '../../src/process/index.ts';
-import { atom, Pid, Ref, Tuple, tuple, type Term } from '../../src/term/types.ts';
+import type { Dest, Runtime } from '../../src/process/index.ts';
+import { atom, Pid, Tuple, tuple, type Term } from '../../src/term/types.ts';
+import { inProcess, isDown, untilValue } from '../support/in-process.ts';
 
 /** How the contract reaches a dynamic supervisor. */
 export interface DynamicSupervisorTarget {
@@ -24,25 +25,6 @@ export interface DynamicSupervisorTarget {
   readonly worker: ChildSpecInput | Term;
   close?(): Promise<void>;
 }
-
-function inProcess<T>(rt: Runtime, fn: (self: Process) => Promise<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) =>
-    rt.spawn(async (self) => fn(self).then(resolve, reject), { trapExit: true }),
-  );
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-const isDown = (ref: Ref) => (m: Term) =>
-  m instanceof Tuple && m.elements[0] === atom('DOWN') && (m.elements[1] as Ref).key === ref.key;
 
 /** Registers the contract's tests for `make()`'s target. */
 export function dynamicSupervisorContract(make: () => Promise<DynamicSupervisorTarget>): void {
@@ -101,7 +83,7 @@ export function dynamicSupervisorContract(make: () => Promise<DynamicSupervisorT
     const r = await DynamicSupervisor.startChild(t.client, dest, t.worker);
     const pid = (r as { pid: Pid }).pid;
     t.client.send(pid, tuple(atom('crash'), atom('boom')));
-    const fresh = await until(async () => {
+    const fresh = await untilValue(async () => {
       const [c] = await DynamicSupervisor.whichChildren(t.client, dest);
       return c && c.child instanceof Pid && c.child.key !== pid.key ? c.child : undefined;
     });
@@ -115,7 +97,7 @@ export function dynamicSupervisorContract(make: () => Promise<DynamicSupervisorT
       const mon = self.monitor(pid);
       let last: Pid | undefined;
       for (let i = 0; i < 4; i++) {
-        const child = await until(async () => {
+        const child = await untilValue(async () => {
           const [c] = await DynamicSupervisor.whichChildren(self, dest);
           return c && c.child instanceof Pid && c.child.key !== last?.key ? c.child : undefined;
         });

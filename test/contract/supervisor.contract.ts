@@ -14,6 +14,7 @@ import { after, before, it } from 'node:test';
 import { Supervisor, type ChildInfo, type StrategyName } from '../../src/otp/supervisor.ts';
 import type { Dest, Process, Runtime } from '../../src/process/index.ts';
 import { atom, Pid, Ref, Tuple, tuple, type Term } from '../../src/term/types.ts';
+import { inProcess, isDown, untilValue } from '../support/in-process.ts';
 
 /** How the contract reaches a supervisor. */
 export interface SupervisorTarget {
@@ -28,22 +29,6 @@ export interface SupervisorTarget {
 const a = atom('a');
 const b = atom('b');
 const c = atom('c');
-
-function inProcess<T>(rt: Runtime, fn: (self: Process) => Promise<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) =>
-    rt.spawn(async (self) => fn(self).then(resolve, reject), { trapExit: true }),
-  );
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 function byId(children: ChildInfo[]): Map<Term, ChildInfo> {
   return new Map(children.map((x) => [x.id, x]));
@@ -84,7 +69,7 @@ export function supervisorContract(make: () => Promise<SupervisorTarget>): void 
     const { dest } = await t.start(name(), 'one_for_one');
     const before1 = byId(await Supervisor.whichChildren(t.client, dest));
     t.client.send(before1.get(b)!.child as Pid, tuple(atom('crash'), atom('boom')));
-    const after1 = await until(async () => {
+    const after1 = await untilValue(async () => {
       const m = byId(await Supervisor.whichChildren(t.client, dest));
       const nb = m.get(b)?.child;
       return nb instanceof Pid && nb.key !== (before1.get(b)!.child as Pid).key ? m : undefined;
@@ -92,7 +77,7 @@ export function supervisorContract(make: () => Promise<SupervisorTarget>): void 
     assert.equal((after1.get(a)!.child as Pid).key, (before1.get(a)!.child as Pid).key);
     assert.equal((after1.get(c)!.child as Pid).key, (before1.get(c)!.child as Pid).key);
     t.client.send(after1.get(c)!.child as Pid, tuple(atom('crash'), atom('normal')));
-    await until(async () =>
+    await untilValue(async () =>
       (await Supervisor.whichChildren(t.client, dest)).length === 2 ? true : undefined,
     );
   });
@@ -101,7 +86,7 @@ export function supervisorContract(make: () => Promise<SupervisorTarget>): void 
     const { dest } = await t.start(name(), 'rest_for_one');
     const first = byId(await Supervisor.whichChildren(t.client, dest));
     t.client.send(first.get(a)!.child as Pid, tuple(atom('crash'), atom('boom')));
-    const later = await until(async () => {
+    const later = await untilValue(async () => {
       const m = byId(await Supervisor.whichChildren(t.client, dest));
       return m.size === 2 ? m : undefined;
     });
@@ -155,19 +140,13 @@ export function supervisorContract(make: () => Promise<SupervisorTarget>): void 
         const child = byId(await Supervisor.whichChildren(self, dest)).get(a)!.child as Pid;
         self.send(child, tuple(atom('crash'), atom('boom')));
         if (i < 3) {
-          await until(async () => {
+          await untilValue(async () => {
             const now = byId(await Supervisor.whichChildren(self, dest)).get(a)!.child;
             return now instanceof Pid && now.key !== child.key ? true : undefined;
           });
         }
       }
-      const down = (await self.receive(
-        (m) =>
-          m instanceof Tuple &&
-          m.elements[0] === atom('DOWN') &&
-          (m.elements[1] as Ref).key === mon.key,
-        { timeout: 10_000 },
-      )) as Tuple | undefined;
+      const down = (await self.receive(isDown(mon), { timeout: 10_000 })) as Tuple | undefined;
       assert.ok(down, 'the supervisor went down');
       for (const ref of watched) {
         const d = await self.receive(
