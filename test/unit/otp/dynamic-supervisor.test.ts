@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { DynamicSupervisor } from '../../../src/otp/dynamic-supervisor.ts';
 import { Pid, Tuple, tuple } from '../../../src/term/types.ts';
-import {
-  A,
-  crash,
-  inProcess,
-  Journal,
-  newRuntime,
-  waitUntil,
-  worker,
-} from './supervisor-support.ts';
+import { A, crash, waitUntil, worker } from './supervisor-support.ts';
+import { supervisorTest } from '../../support/supervisor-test.ts';
 
-test('otp/dynamic-supervisor: starts children on demand and lists them with id undefined', async () => {
-  const { rt } = newRuntime();
-  const j = new Journal();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/dynamic-supervisor: starts children on demand and lists them with id undefined',
+  async ({ self, rt, j }) => {
     const sup = await DynamicSupervisor.startLink(self, { name: 'dyn' });
     assert.deepEqual(await DynamicSupervisor.whichChildren(self, sup), []);
     const r1 = await DynamicSupervisor.startChild(self, 'dyn', { id: 'x', start: worker(j, 'a') });
@@ -43,13 +34,12 @@ test('otp/dynamic-supervisor: starts children on demand and lists them with id u
     });
     await DynamicSupervisor.stop(self, sup);
     assert.equal(rt.isAlive(r2.pid!), false);
-  });
-});
+  },
+);
 
-test('otp/dynamic-supervisor: max_children refuses starts beyond the limit', async () => {
-  const { rt } = newRuntime();
-  const j = new Journal();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/dynamic-supervisor: max_children refuses starts beyond the limit',
+  async ({ self, j }) => {
     const sup = await DynamicSupervisor.startLink(self, { maxChildren: 2 });
     const start = (id: string) =>
       DynamicSupervisor.startChild(self, sup, { id, start: worker(j, id) });
@@ -60,13 +50,12 @@ test('otp/dynamic-supervisor: max_children refuses starts beyond the limit', asy
     assert.equal((await start('d')).ok, true);
     assert.equal(j.starts('c'), 0);
     await DynamicSupervisor.stop(self, sup);
-  });
-});
+  },
+);
 
-test('otp/dynamic-supervisor: start results pass through: error, ignore, {ok, Pid, Info}, already_started', async () => {
-  const { rt } = newRuntime();
-  const j = new Journal();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/dynamic-supervisor: start results pass through: error, ignore, {ok, Pid, Info}, already_started',
+  async ({ self, j }) => {
     const sup = await DynamicSupervisor.startLink(self);
     const existing = self.spawn(() => new Promise(() => {}));
     const already = await DynamicSupervisor.startChild(self, sup, {
@@ -97,13 +86,12 @@ test('otp/dynamic-supervisor: start results pass through: error, ignore, {ok, Pi
     assert.deepEqual(bad, { ok: false, reason: tuple(A('invalid_restart_type'), A('often')) });
     assert.deepEqual((await DynamicSupervisor.countChildren(self, sup)).specs, 1);
     await DynamicSupervisor.stop(self, sup);
-  });
-});
+  },
+);
 
-test('otp/dynamic-supervisor: restart per child: permanent/transient restart on crash, temporary does not', async () => {
-  const { rt } = newRuntime();
-  const j = new Journal();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/dynamic-supervisor: restart per child: permanent/transient restart on crash, temporary does not',
+  async ({ self, rt, j }) => {
     const sup = await DynamicSupervisor.startLink(self, { intensity: 10 });
     for (const restart of ['permanent', 'transient', 'temporary'] as const) {
       await DynamicSupervisor.startChild(self, sup, {
@@ -124,13 +112,12 @@ test('otp/dynamic-supervisor: restart per child: permanent/transient restart on 
     assert.equal((await DynamicSupervisor.countChildren(self, sup)).specs, 1);
     assert.equal(j.starts('transient'), 2);
     await DynamicSupervisor.stop(self, sup);
-  });
-});
+  },
+);
 
-test('otp/dynamic-supervisor: exceeding the intensity stops all children and exits shutdown', async () => {
-  const { rt, logger } = newRuntime();
-  const j = new Journal();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/dynamic-supervisor: exceeding the intensity stops all children and exits shutdown',
+  async ({ self, rt, j, logger }) => {
     const sup = await DynamicSupervisor.startLink(self, { intensity: 1, period: 5, now: () => 0 });
     await DynamicSupervisor.startChild(self, sup, { id: 'a', start: worker(j, 'a') });
     await DynamicSupervisor.startChild(self, sup, {
@@ -147,13 +134,12 @@ test('otp/dynamic-supervisor: exceeding the intensity stops all children and exi
     assert.equal(exit.elements[2], A('shutdown'));
     assert.ok(j.events.includes('stop:b:shutdown'));
     assert.ok(logger.entries.some((e) => e.meta?.reason === A('reached_max_restart_intensity')));
-  });
-});
+  },
+);
 
-test('otp/dynamic-supervisor: stops all children concurrently, each within its own shutdown time', async () => {
-  const { rt, logger } = newRuntime();
-  const j = new Journal();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/dynamic-supervisor: stops all children concurrently, each within its own shutdown time',
+  async ({ self, rt, j, logger }) => {
     const sup = await DynamicSupervisor.startLink(self);
     for (let i = 0; i < 5; i++) {
       await DynamicSupervisor.startChild(self, sup, {
@@ -179,14 +165,13 @@ test('otp/dynamic-supervisor: stops all children concurrently, each within its o
     const errors = logger.entries.filter((e) => e.meta?.errorContext === 'shutdown_error');
     assert.equal(errors.length, 1);
     assert.equal(errors[0]!.meta!.reason, A('killed'));
-  });
-});
+  },
+);
 
-test('otp/dynamic-supervisor: a failed restart is retried and shows as restarting meanwhile', async () => {
-  const { rt, logger } = newRuntime();
-  const j = new Journal();
-  let failures = 0;
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/dynamic-supervisor: a failed restart is retried and shows as restarting meanwhile',
+  async ({ self, rt, j, logger }) => {
+    let failures = 0;
     const sup = await DynamicSupervisor.startLink(self, { intensity: 5, now: () => 0 });
     await DynamicSupervisor.startChild(self, sup, {
       id: 'a',
@@ -202,5 +187,5 @@ test('otp/dynamic-supervisor: a failed restart is retried and shows as restartin
     const [child] = await DynamicSupervisor.whichChildren(self, sup);
     assert.equal((child!.child as Pid).key, j.pids.get('a')!.key);
     await DynamicSupervisor.stop(self, sup);
-  });
-});
+  },
+);

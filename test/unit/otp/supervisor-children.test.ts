@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { Supervisor } from '../../../src/otp/supervisor.ts';
 import { childSpec } from '../../../src/otp/child-spec.ts';
 import { ImproperList, Pid, Tuple, tuple, type Term } from '../../../src/term/types.ts';
-import { A, inProcess, Journal, newRuntime, waitUntil, worker } from './supervisor-support.ts';
+import { A, waitUntil, worker } from './supervisor-support.ts';
+import { supervisorTest } from '../../support/supervisor-test.ts';
 
-test('otp/supervisor: terminate_child, restart_child and delete_child follow supervisor.erl', async () => {
-  const { rt } = newRuntime();
-  const j = new Journal();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: terminate_child, restart_child and delete_child follow supervisor.erl',
+  async ({ self, rt, j }) => {
     const sup = await Supervisor.startLink(self, [{ id: 'w', start: worker(j, 'w') }]);
     await waitUntil(() => j.starts() === 1);
     assert.deepEqual(await Supervisor.restartChild(self, sup, 'w'), {
@@ -51,13 +50,12 @@ test('otp/supervisor: terminate_child, restart_child and delete_child follow sup
       reason: A('not_found'),
     });
     await Supervisor.stop(self, sup);
-  });
-});
+  },
+);
 
-test('otp/supervisor: start_child adds a child last; duplicates give already_started / already_present', async () => {
-  const { rt } = newRuntime();
-  const j = new Journal();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: start_child adds a child last; duplicates give already_started / already_present',
+  async ({ self, j }) => {
     const sup = await Supervisor.startLink(self, [
       { id: 'a', start: worker(j, 'a', { trapExit: true }) },
     ]);
@@ -77,13 +75,12 @@ test('otp/supervisor: start_child adds a child last; duplicates give already_sta
     j.clear();
     await Supervisor.stop(self, sup);
     assert.deepEqual(j.events, ['stop:b:shutdown', 'stop:a:shutdown']);
-  });
-});
+  },
+);
 
-test('otp/supervisor: start_child errors: bad spec, failed start, ignore', async () => {
-  const { rt } = newRuntime();
-  const j = new Journal();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: start_child errors: bad spec, failed start, ignore',
+  async ({ self, j }) => {
     const sup = await Supervisor.startLink(self, []);
     const bad = await Supervisor.startChild(self, sup, {
       id: 'x',
@@ -116,12 +113,12 @@ test('otp/supervisor: start_child errors: bad spec, failed start, ignore', async
       [['p', 'undefined']],
     );
     await Supervisor.stop(self, sup);
-  });
-});
+  },
+);
 
-test('otp/supervisor: answers a raw gen_server call with an alias tag, as OTP 24+ callers send it', async () => {
-  const { rt } = newRuntime();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: answers a raw gen_server call with an alias tag, as OTP 24+ callers send it',
+  async ({ self, rt }) => {
     const sup = await Supervisor.startLink(self, [], { name: 'raw_sup' });
     const mref = self.monitor(sup, { alias: 'demonitor' });
     const tag = new ImproperList([A('alias')], mref);
@@ -144,14 +141,13 @@ test('otp/supervisor: answers a raw gen_server call with an alias tag, as OTP 24
     await Supervisor.stop(self, 'raw_sup', tuple(A('shutdown'), A('done')));
     assert.equal(rt.isAlive(sup), false);
     assert.ok(sup instanceof Pid);
-  });
-});
+  },
+);
 
-test('otp/supervisor: childSpec overrides fields of a spec or of anything with childSpec()', async () => {
-  const { rt } = newRuntime();
-  const j = new Journal();
-  const Cache = { childSpec: () => ({ id: 'cache', start: worker(j, 'cache') }) };
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: childSpec overrides fields of a spec or of anything with childSpec()',
+  async ({ self, j }) => {
+    const Cache = { childSpec: () => ({ id: 'cache', start: worker(j, 'cache') }) };
     const sup = await Supervisor.startLink(self, [
       childSpec(Cache, { id: 'cache1' }),
       childSpec(Cache, { id: 'cache2', restart: 'temporary' }),
@@ -163,13 +159,12 @@ test('otp/supervisor: childSpec overrides fields of a spec or of anything with c
     );
     assert.equal(j.starts('cache'), 3);
     await Supervisor.stop(self, sup);
-  });
-});
+  },
+);
 
-test('otp/supervisor: a child id nested deeper than the call stack gets {error, not_found}, not a crash', async () => {
-  const { rt } = newRuntime();
-  const j = new Journal();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: a child id nested deeper than the call stack gets {error, not_found}, not a crash',
+  async ({ self, rt, j }) => {
     const sup = await Supervisor.startLink(self, [{ id: 'w', start: worker(j, 'w') }]);
     await waitUntil(() => j.starts() === 1);
     let deep: Term = [];
@@ -181,5 +176,5 @@ test('otp/supervisor: a child id nested deeper than the call stack gets {error, 
     assert.equal(rt.isAlive(sup), true);
     assert.equal(rt.isAlive(j.pids.get('w')!), true);
     await Supervisor.stop(self, sup);
-  });
-});
+  },
+);

@@ -1,13 +1,13 @@
 // Supervisors with GenServer children: the start function is GenServer.startLink.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { GenServer, type GenServerCallbacks } from '../../../src/otp/gen-server.ts';
 import { Supervisor } from '../../../src/otp/supervisor.ts';
 import { DynamicSupervisor } from '../../../src/otp/dynamic-supervisor.ts';
 import { SupervisorStartError } from '../../../src/otp/errors.ts';
 import { ExitError } from '../../../src/process/index.ts';
 import { Pid, Tuple, tuple, type Term } from '../../../src/term/types.ts';
-import { A, inProcess, newRuntime, waitUntil } from './supervisor-support.ts';
+import { A, waitUntil } from './supervisor-support.ts';
+import { supervisorTest } from '../../support/supervisor-test.ts';
 
 let inits = 0;
 const counter: GenServerCallbacks<number> = {
@@ -24,10 +24,10 @@ const counter: GenServerCallbacks<number> = {
   },
 };
 
-test('otp/supervisor: restarts a crashed GenServer child with fresh state', async () => {
-  const { rt } = newRuntime();
-  inits = 0;
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: restarts a crashed GenServer child with fresh state',
+  async ({ self, rt }) => {
+    inits = 0;
     const sup = await Supervisor.startLink(self, [
       { id: 'counter', start: (s) => GenServer.startLink(s, counter, null, { name: 'counter' }) },
     ]);
@@ -40,12 +40,12 @@ test('otp/supervisor: restarts a crashed GenServer child with fresh state', asyn
     assert.equal(await GenServer.call(self, 'counter', 'get'), 0);
     await Supervisor.stop(self, sup);
     assert.equal(rt.whereis('counter'), undefined);
-  });
-});
+  },
+);
 
-test('otp/supervisor: a GenServer init returning ignore or stop maps to ignore / failed_to_start_child', async () => {
-  const { rt } = newRuntime();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: a GenServer init returning ignore or stop maps to ignore / failed_to_start_child',
+  async ({ self }) => {
     const sup = await Supervisor.startLink(self, [
       { id: 'ign', start: (s) => GenServer.startLink(s, counter, 'ignore') },
     ]);
@@ -60,12 +60,12 @@ test('otp/supervisor: a GenServer init returning ignore or stop maps to ignore /
         e instanceof SupervisorStartError &&
         ((e.reason as Tuple).elements[1] as Tuple).elements[2] === A('no_way'),
     );
-  });
-});
+  },
+);
 
-test('otp/dynamic-supervisor: GenServer children and {already_started, Pid} from a taken name', async () => {
-  const { rt } = newRuntime();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/dynamic-supervisor: GenServer children and {already_started, Pid} from a taken name',
+  async ({ self }) => {
     const sup = await DynamicSupervisor.startLink(self);
     const spec = {
       id: 'c',
@@ -79,5 +79,5 @@ test('otp/dynamic-supervisor: GenServer children and {already_started, Pid} from
     const reason = (second as { reason: Term }).reason;
     assert.deepEqual(reason, tuple(A('already_started'), first.pid!));
     await DynamicSupervisor.stop(self, sup);
-  });
-});
+  },
+);

@@ -3,20 +3,12 @@ import { test } from 'node:test';
 import { Supervisor } from '../../../src/otp/supervisor.ts';
 import { callServer } from '../../../src/otp/supervisor-host.ts';
 import { Pid, Tuple, tuple, type Term } from '../../../src/term/types.ts';
-import {
-  A,
-  crash,
-  inProcess,
-  Journal,
-  newRuntime,
-  waitUntil,
-  worker,
-} from './supervisor-support.ts';
+import { A, crash, Journal, newRuntime, waitUntil, worker } from './supervisor-support.ts';
+import { supervisorTest } from '../../support/supervisor-test.ts';
 
-test('otp/supervisor: brutal_kill kills a child even if it traps exits', async () => {
-  const { rt, logger } = newRuntime();
-  const j = new Journal();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: brutal_kill kills a child even if it traps exits',
+  async ({ self, j, logger }) => {
     const sup = await Supervisor.startLink(self, [
       { id: 'w', start: worker(j, 'w', { trapExit: true }), shutdown: 'brutal_kill' },
     ]);
@@ -29,13 +21,12 @@ test('otp/supervisor: brutal_kill kills a child even if it traps exits', async (
     assert.deepEqual(j.events, ['start:w']); // it never saw a shutdown signal
     assert.equal(logger.entries.filter((e) => e.meta?.label === 'supervisor_report').length, 0);
     await Supervisor.stop(self, sup);
-  });
-});
+  },
+);
 
-test('otp/supervisor: a timeout shutdown sends shutdown, then kill when the time is up', async () => {
-  const { rt, logger } = newRuntime();
-  const j = new Journal();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: a timeout shutdown sends shutdown, then kill when the time is up',
+  async ({ self, j, logger }) => {
     const sup = await Supervisor.startLink(self, [
       {
         id: 'slow',
@@ -62,13 +53,12 @@ test('otp/supervisor: a timeout shutdown sends shutdown, then kill when the time
     assert.deepEqual(await Supervisor.terminateChild(self, sup, 'quick'), { ok: true });
     assert.equal(logger.entries.filter((e) => e.meta?.errorContext === 'shutdown_error').length, 1);
     await Supervisor.stop(self, sup);
-  });
-});
+  },
+);
 
-test('otp/supervisor: shutdown infinity waits for the child however long it takes', async () => {
-  const { rt } = newRuntime();
-  const j = new Journal();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: shutdown infinity waits for the child however long it takes',
+  async ({ self, j }) => {
     const sup = await Supervisor.startLink(self, [
       { id: 'w', start: worker(j, 'w', { trapExit: true, stopDelay: 120 }), shutdown: 'infinity' },
     ]);
@@ -78,12 +68,12 @@ test('otp/supervisor: shutdown infinity waits for the child however long it take
     const down = (await self.receive((m) => m instanceof Tuple && m.elements[1] === mon)) as Tuple;
     assert.equal(down.elements[4], A('shutdown'));
     await Supervisor.stop(self, sup);
-  });
-});
+  },
+);
 
-test('otp/supervisor: shutdown defaults: 5000 for workers, infinity for supervisors', async () => {
-  const { rt } = newRuntime();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: shutdown defaults: 5000 for workers, infinity for supervisors',
+  async ({ self }) => {
     const sup = await Supervisor.startLink(self, [
       { id: 'sub', type: 'supervisor', start: (s) => Supervisor.startLink(s, []) },
       { id: 'w', start: (s) => s.spawnLink(() => new Promise(() => {})) },
@@ -98,14 +88,13 @@ test('otp/supervisor: shutdown defaults: 5000 for workers, infinity for supervis
     assert.equal((await spec('w')).shutdown, 5000);
     assert.equal((await spec('w')).type, A('worker'));
     await Supervisor.stop(self, sup);
-  });
-});
+  },
+);
 
-test('otp/supervisor: exceeding the intensity escalates: children stop, the supervisor exits shutdown', async () => {
-  const { rt, logger } = newRuntime();
-  const j = new Journal();
-  let now = 0;
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: exceeding the intensity escalates: children stop, the supervisor exits shutdown',
+  async ({ self, rt, j, logger }) => {
+    let now = 0;
     const sup = await Supervisor.startLink(
       self,
       ['a', 'b'].map((id) => ({ id, start: worker(j, id, { trapExit: id === 'b' }) })),
@@ -128,14 +117,13 @@ test('otp/supervisor: exceeding the intensity escalates: children stop, the supe
     const last = logger.entries.filter((e) => e.meta?.label === 'supervisor_report').at(-1)!;
     assert.equal(last.meta!.errorContext, 'shutdown');
     assert.equal(last.meta!.reason, A('reached_max_restart_intensity'));
-  });
-});
+  },
+);
 
-test('otp/supervisor: restarts spread beyond the period do not escalate', async () => {
-  const { rt } = newRuntime();
-  const j = new Journal();
-  let now = 0;
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: restarts spread beyond the period do not escalate',
+  async ({ self, rt, j }) => {
+    let now = 0;
     const sup = await Supervisor.startLink(self, [{ id: 'a', start: worker(j, 'a') }], {
       intensity: 1,
       period: 2,
@@ -148,14 +136,13 @@ test('otp/supervisor: restarts spread beyond the period do not escalate', async 
     }
     assert.equal(rt.isAlive(sup), true);
     await Supervisor.stop(self, sup);
-  });
-});
+  },
+);
 
-test('otp/supervisor: a child that cannot restart is retried until the intensity gives up', async () => {
-  const { rt, logger } = newRuntime();
-  const j = new Journal();
-  let broken = false;
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: a child that cannot restart is retried until the intensity gives up',
+  async ({ self, rt, j, logger }) => {
+    let broken = false;
     const sup = await Supervisor.startLink(
       self,
       [{ id: 'a', start: worker(j, 'a', { failWith: () => (broken ? A('broken') : undefined) }) }],
@@ -170,13 +157,12 @@ test('otp/supervisor: a child that cannot restart is retried until the intensity
     assert.equal(exit.elements[2], A('shutdown'));
     const startErrors = logger.entries.filter((e) => e.meta?.errorContext === 'start_error');
     assert.equal(startErrors.length, 3, 'three restart attempts, the fourth exceeds intensity 3');
-  });
-});
+  },
+);
 
-test('otp/supervisor: a nested supervisor that gives up is restarted by its parent', async () => {
-  const { rt } = newRuntime();
-  const j = new Journal();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: a nested supervisor that gives up is restarted by its parent',
+  async ({ self, rt, j }) => {
     const top = await Supervisor.startLink(
       self,
       [
@@ -197,8 +183,8 @@ test('otp/supervisor: a nested supervisor that gives up is restarted by its pare
     assert.notEqual((sub2!.child as Pid).key, (sub1!.child as Pid).key);
     assert.equal(rt.isAlive(sub1!.child as Pid), false);
     await Supervisor.stop(self, top);
-  });
-});
+  },
+);
 
 test('otp/supervisor: the parent exiting stops the supervisor and its children', async () => {
   const { rt } = newRuntime();

@@ -8,16 +8,17 @@ import { DynamicSupervisor } from '../../../src/otp/dynamic-supervisor.ts';
 import type { StartResolver } from '../../../src/otp/child-spec-term.ts';
 import { ChildSpecError } from '../../../src/otp/errors.ts';
 import { Pid, Tuple, tuple, type Term } from '../../../src/term/types.ts';
-import { A, inProcess, Journal, newRuntime, waitUntil, worker } from './supervisor-support.ts';
+import { A, Journal, newRuntime, waitUntil, worker } from './supervisor-support.ts';
+import { supervisorTest } from '../../support/supervisor-test.ts';
 
 const j = new Journal();
 const resolveStart: StartResolver = (m, f, args) =>
   m === A('my_worker') && f === A('start_link') ? worker(j, String(args[0])) : undefined;
 const mfa = (m: string, arg: Term) => tuple(A(m), A('start_link'), [arg]);
 
-test('otp/supervisor: start_child with an Erlang map or 6-tuple spec runs the resolved start', async () => {
-  const { rt } = newRuntime();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: start_child with an Erlang map or 6-tuple spec runs the resolved start',
+  async ({ self }) => {
     const sup = await Supervisor.startLink(self, [], { resolveStart });
     const r1 = await Supervisor.startChild(self, sup, {
       id: A('m1'),
@@ -48,12 +49,12 @@ test('otp/supervisor: start_child with an Erlang map or 6-tuple spec runs the re
     assert.equal(got.shutdown, A('brutal_kill'));
     assert.equal(got.restart, A('temporary'));
     await Supervisor.stop(self, sup);
-  });
-});
+  },
+);
 
-test('otp/supervisor: an unresolvable {M, F, A} fails as an unloaded module does in OTP', async () => {
-  const { rt } = newRuntime();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: an unresolvable {M, F, A} fails as an unloaded module does in OTP',
+  async ({ self }) => {
     const sup = await Supervisor.startLink(self, []);
     const r = await Supervisor.startChild(self, sup, {
       id: A('x'),
@@ -76,12 +77,12 @@ test('otp/supervisor: an unresolvable {M, F, A} fails as an unloaded module does
     } as unknown as Term);
     assert.deepEqual(noId, { ok: false, reason: A('missing_id') });
     await Supervisor.stop(self, sup);
-  });
-});
+  },
+);
 
-test("otp/dynamic-supervisor: start_child with Elixir's wire form {{M, F, A}, R, S, T, Ms}", async () => {
-  const { rt } = newRuntime();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  "otp/dynamic-supervisor: start_child with Elixir's wire form {{M, F, A}, R, S, T, Ms}",
+  async ({ self }) => {
     const sup = await DynamicSupervisor.startLink(self, { resolveStart });
     const r = await DynamicSupervisor.startChild(
       self,
@@ -98,8 +99,8 @@ test("otp/dynamic-supervisor: start_child with Elixir's wire form {{M, F, A}, R,
     );
     assert.equal(unknown.ok, false);
     await DynamicSupervisor.stop(self, sup);
-  });
-});
+  },
+);
 
 test('otp/supervisor: a TypeScript child spec is refused for a supervisor on another node', async () => {
   const { rt } = newRuntime();

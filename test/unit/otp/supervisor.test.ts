@@ -13,11 +13,11 @@ import {
   waitUntil,
   worker,
 } from './supervisor-support.ts';
+import { supervisorTest } from '../../support/supervisor-test.ts';
 
-test('otp/supervisor: starts children in order and lists them newest first', async () => {
-  const { rt } = newRuntime();
-  const j = new Journal();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: starts children in order and lists them newest first',
+  async ({ self, rt, j }) => {
     const sup = await Supervisor.startLink(self, [
       { id: 'a', start: worker(j, 'a') },
       { id: 'b', start: worker(j, 'b') },
@@ -45,13 +45,12 @@ test('otp/supervisor: starts children in order and lists them newest first', asy
     await Supervisor.stop(self, sup);
     assert.equal(rt.isAlive(sup), false);
     for (const id of ['a', 'b', 'c']) assert.equal(rt.isAlive(j.pids.get(id)!), false);
-  });
-});
+  },
+);
 
-test('otp/supervisor: one_for_one restarts only the child that died', async () => {
-  const { rt, logger } = newRuntime();
-  const j = new Journal();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: one_for_one restarts only the child that died',
+  async ({ self, rt, j, logger }) => {
     const sup = await Supervisor.startLink(self, [
       { id: 'a', start: worker(j, 'a') },
       { id: 'b', start: worker(j, 'b') },
@@ -74,13 +73,12 @@ test('otp/supervisor: one_for_one restarts only the child that died', async () =
     assert.match(report.message, /errorContext: child_terminated/);
     assert.match(report.message, /reason: boom/);
     await Supervisor.stop(self, sup);
-  });
-});
+  },
+);
 
-test('otp/supervisor: one_for_all stops the others in reverse order, then starts all in order', async () => {
-  const { rt } = newRuntime();
-  const j = new Journal();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: one_for_all stops the others in reverse order, then starts all in order',
+  async ({ self, rt, j }) => {
     const sup = await Supervisor.startLink(
       self,
       ['a', 'b', 'c', 'd'].map((id) => ({ id, start: worker(j, id, { trapExit: true }) })),
@@ -101,13 +99,12 @@ test('otp/supervisor: one_for_all stops the others in reverse order, then starts
       'start:d',
     ]);
     await Supervisor.stop(self, sup);
-  });
-});
+  },
+);
 
-test('otp/supervisor: rest_for_one restarts the child and those started after it', async () => {
-  const { rt } = newRuntime();
-  const j = new Journal();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: rest_for_one restarts the child and those started after it',
+  async ({ self, rt, j }) => {
     const sup = await Supervisor.startLink(
       self,
       ['a', 'b', 'c', 'd'].map((id) => ({ id, start: worker(j, id, { trapExit: true }) })),
@@ -129,13 +126,12 @@ test('otp/supervisor: rest_for_one restarts the child and those started after it
     assert.equal(j.pids.get('a')!.key, a.key);
     assert.equal(rt.isAlive(a), true);
     await Supervisor.stop(self, sup);
-  });
-});
+  },
+);
 
-test('otp/supervisor: stops children in reverse start order when it stops', async () => {
-  const { rt } = newRuntime();
-  const j = new Journal();
-  await inProcess(rt, async (self) => {
+supervisorTest(
+  'otp/supervisor: stops children in reverse start order when it stops',
+  async ({ self, j }) => {
     const sup = await Supervisor.startLink(
       self,
       ['a', 'b', 'c'].map((id) => ({ id, start: worker(j, id, { trapExit: true }) })),
@@ -144,8 +140,8 @@ test('otp/supervisor: stops children in reverse start order when it stops', asyn
     j.clear();
     await Supervisor.stop(self, sup);
     assert.deepEqual(j.events, ['stop:c:shutdown', 'stop:b:shutdown', 'stop:a:shutdown']);
-  });
-});
+  },
+);
 
 test('otp/supervisor: restart type x exit reason decides restarts as supervisor.erl does', async () => {
   const reasons: [string, () => unknown][] = [
