@@ -9,6 +9,7 @@ import { startScope, type PgScope } from '../../src/pg/index.ts';
 import type { Process } from '../../src/process/index.ts';
 import { PubSub } from '../../src/pubsub/index.ts';
 import { atom, tuple, type Pid, type Term } from '../../src/term/types.ts';
+import { subscribeInbox } from '../support/pubsub-inbox.ts';
 import { startTestNode } from '../support/test-node.ts';
 import { until } from '../support/wait.ts';
 
@@ -102,15 +103,7 @@ describe('pg/scope: three beamlink nodes on loopback', () => {
   });
 
   it('pubsub/pubsub: a broadcast from any node reaches subscribers on all three', async () => {
-    const inboxes = nodes.map(() => [] as Term[]);
-    for (const [i, node] of nodes.entries()) {
-      node.spawn((self: Process) => {
-        pubsubs[i]!.subscribe(self, 'news');
-        self.handle((m) => {
-          inboxes[i]!.push(m);
-        });
-      });
-    }
+    const inboxes = nodes.map((node, i) => subscribeInbox(node, pubsubs[i]!, 'news'));
     await until(() => pubsubs.every((p) => p.subscribers('news').length === 1), 'subscribed');
     for (const [i, ps] of pubsubs.entries()) ps.broadcast('news', `from-${i}`);
     await until(() => inboxes.every((box) => box.length === 3), 'all delivered');

@@ -8,9 +8,10 @@ import type { BeamNode } from '../../src/kernel/start-node.ts';
 import { startScope, type PgScope } from '../../src/pg/index.ts';
 import type { Process } from '../../src/process/index.ts';
 import { PubSub } from '../../src/pubsub/index.ts';
-import { Tuple, atom, type Term } from '../../src/term/types.ts';
+import { Tuple, atom } from '../../src/term/types.ts';
 import { startChildNode, type ChildNodeProcess } from '../support/child-node.ts';
 import { uniqueName } from '../support/erlang-peer.ts';
+import { subscribeInbox } from '../support/pubsub-inbox.ts';
 import { startTestNode } from '../support/test-node.ts';
 import { until } from '../support/wait.ts';
 
@@ -52,13 +53,7 @@ describe('pubsub/pubsub: beamlink nodes in two OS processes', () => {
     });
     pg.join(atom('parent_workers'), me);
 
-    const inbox: Term[] = [];
-    node.spawn((self: Process) => {
-      ps.subscribe(self, 'pong');
-      self.handle((m) => {
-        inbox.push(m);
-      });
-    });
+    const inbox = subscribeInbox(node, ps, 'pong');
     await until(() => ps.subscribers('pong').length === 1, 'subscribed');
     // The child's worker must be in the PubSub group before it can get the broadcast.
     await until(

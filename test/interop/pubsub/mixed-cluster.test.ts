@@ -7,15 +7,14 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { BeamNode } from '../../../src/kernel/start-node.ts';
 import { scopeOf } from '../../../src/pg/index.ts';
-import type { Process } from '../../../src/process/index.ts';
 import { PHOENIX_PUBSUB_SCOPE, PubSub } from '../../../src/pubsub/index.ts';
-import { decode } from '../../../src/term/decode.ts';
-import { Tuple, atom, type Term } from '../../../src/term/types.ts';
+import { atom, type Term } from '../../../src/term/types.ts';
 import type { EpmdProcess, ErlangPeer } from '../../support/erlang-peer.ts';
 import { startPeerWithEpmd } from '../../support/peer-with-epmd.ts';
 import { describeReleases } from '../../support/releases.ts';
 import { startTestNode } from '../../support/test-node.ts';
-import { startPhoenixPubSub } from './phoenix-pg2.ts';
+import { subscribeInbox } from '../../support/pubsub-inbox.ts';
+import { elixirReceived, elixirSubscriber, startPhoenixPubSub } from './phoenix-pg2.ts';
 import { until } from '../../support/wait.ts';
 
 const COOKIE = 'mixed_cookie';
@@ -32,11 +31,7 @@ describeReleases('pubsub/pg-adapter: Elixir + two beamlink nodes', { elixir: tru
     Number(await ex.evalElixir('length(:pg.get_members(Phoenix.PubSub, MyApp.PubSub.Adapter))'));
   const tsCount = (i: number): number =>
     scopeOf(nodes[i]!.runtime, PHOENIX_PUBSUB_SCOPE)!.getMembers(GROUP).length;
-  const exGot = (msg: string): boolean =>
-    ex.events.some((e) => {
-      const t = decode(e.bytes);
-      return t instanceof Tuple && t.elements[0] === atom('exmix') && t.elements[1] === msg;
-    });
+  const exGot = (msg: string): boolean => elixirReceived(ex, 'exmix').includes(msg);
 
   before(async () => {
     ({ epmd, peer: ex } = await startPeerWithEpmd(release, {
@@ -45,24 +40,13 @@ describeReleases('pubsub/pg-adapter: Elixir + two beamlink nodes', { elixir: tru
       elixir: true,
     }));
     await startPhoenixPubSub(ex, 'MyApp.PubSub');
-    await ex.evalElixir(
-      'spawn(fn -> Phoenix.PubSub.subscribe(MyApp.PubSub, "mix"); :beamlink_peer.emit(:mixsub); ' +
-        'loop = fn l -> receive do m -> :beamlink_peer.emit({:exmix, m}); l.(l) end end; loop.(loop) end)',
-    );
-    await ex.waitEvent((e) => e.text === 'mixsub');
+    await elixirSubscriber(ex, 'MyApp.PubSub', 'mix', 'exmix');
     for (let i = 0; i < 2; i++) {
       const node = await startTestNode(`ts${i}`, { cookie: COOKIE, epmdPort: epmd.port });
       nodes.push(node);
       const ps = await PubSub.start(node, { name: 'MyApp.PubSub' });
       pss.push(ps);
-      const inbox: Term[] = [];
-      inboxes.push(inbox);
-      node.spawn((self: Process) => {
-        ps.subscribe(self, 'mix');
-        self.handle((m) => {
-          inbox.push(m);
-        });
-      });
+      inboxes.push(subscribeInbox(node, ps, 'mix'));
       assert.equal(await node.connect(ex.node), true);
     }
     // beamlink nodes that only share a BEAM node do not meet transitively (BEAM's global

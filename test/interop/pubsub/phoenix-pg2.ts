@@ -6,6 +6,8 @@
 // the group name, joined to it in :pg scope Phoenix.PubSub, dispatching
 // {:forward_to_local, topic, message, dispatcher} to the Registry.
 import assert from 'node:assert/strict';
+import { decode } from '../../../src/term/decode.ts';
+import { Tuple, atom, type Term } from '../../../src/term/types.ts';
 import type { ErlangPeer } from '../../support/erlang-peer.ts';
 
 export const PHOENIX_PG2 = `
@@ -92,4 +94,34 @@ end
 export async function startPhoenixPubSub(ex: ErlangPeer, name: string): Promise<void> {
   assert.equal(await ex.evalElixir(PHOENIX_PG2), 'ok');
   assert.equal(await ex.evalElixir(`Phoenix.PubSub.start(${name})`), 'ok');
+}
+
+/**
+ * Spawns an Elixir process subscribed to `topic` on `pubsub` that emits `{tag, Message}`
+ * for every message; resolves once it is subscribed. `elixirReceived(ex, tag)` reads what
+ * it got.
+ *
+ * ```ts
+ * await elixirSubscriber(ex, 'MyApp.PubSub', 'room:1', 'exroom');
+ * ```
+ */
+export async function elixirSubscriber(
+  ex: ErlangPeer,
+  pubsub: string,
+  topic: string,
+  tag: string,
+): Promise<void> {
+  await ex.evalElixir(
+    `spawn(fn -> Phoenix.PubSub.subscribe(${pubsub}, "${topic}"); :beamlink_peer.emit({:subscribed, :${tag}}); ` +
+      `loop = fn l -> receive do m -> :beamlink_peer.emit({:${tag}, m}); l.(l) end end; loop.(loop) end)`,
+  );
+  await ex.waitEvent((e) => e.text === `{subscribed,${tag}}`);
+}
+
+/** The messages the `elixirSubscriber` tagged `tag` has received so far, oldest first. */
+export function elixirReceived(ex: ErlangPeer, tag: string): Term[] {
+  return ex.events
+    .map((e) => decode(e.bytes))
+    .filter((t) => t instanceof Tuple && t.elements[0] === atom(tag))
+    .map((t) => (t as Tuple).elements[1]!);
 }

@@ -9,14 +9,14 @@ import type { BeamNode } from '../../../src/kernel/start-node.ts';
 import { scopeOf } from '../../../src/pg/index.ts';
 import { memoryLogger, type Process } from '../../../src/process/index.ts';
 import { PHOENIX_PUBSUB_SCOPE, PubSub, type Dispatcher } from '../../../src/pubsub/index.ts';
-import { decode } from '../../../src/term/decode.ts';
-import { Tuple, atom, tuple, type Term } from '../../../src/term/types.ts';
+import { atom, tuple, type Term } from '../../../src/term/types.ts';
 import type { EpmdProcess, ErlangPeer } from '../../support/erlang-peer.ts';
 import { startPeerWithEpmd } from '../../support/peer-with-epmd.ts';
 import { describeReleases } from '../../support/releases.ts';
 import { startTestNode } from '../../support/test-node.ts';
 import { until } from '../../support/wait.ts';
-import { startPhoenixPubSub } from './phoenix-pg2.ts';
+import { subscribeInbox } from '../../support/pubsub-inbox.ts';
+import { elixirReceived, elixirSubscriber, startPhoenixPubSub } from './phoenix-pg2.ts';
 
 const COOKIE = 'pubsub_cookie';
 
@@ -36,28 +36,11 @@ describeReleases(
         for (const e of entries) if (e.metadata === 'admin') runtime.send(e.pid, message);
       },
     };
-    const collector = (topic: string, metadata?: Term): Term[] => {
-      const inbox: Term[] = [];
-      node.spawn((self: Process) => {
-        ps.subscribe(self, topic, { metadata });
-        self.handle((m) => {
-          inbox.push(m);
-        });
-      });
-      return inbox;
-    };
-    const elixirSubscriber = async (tag: string, topic: string): Promise<void> => {
-      await ex.evalElixir(
-        `spawn(fn -> Phoenix.PubSub.subscribe(MyApp.PubSub, "${topic}"); :beamlink_peer.emit({:subscribed, :${tag}}); ` +
-          `loop = fn l -> receive do m -> :beamlink_peer.emit({:${tag}, m}); l.(l) end end; loop.(loop) end)`,
-      );
-      await ex.waitEvent((e) => e.text === `{subscribed,${tag}}`);
-    };
-    const events = (tag: string): Term[] =>
-      ex.events
-        .map((e) => decode(e.bytes))
-        .filter((t) => t instanceof Tuple && t.elements[0] === atom(tag))
-        .map((t) => (t as Tuple).elements[1]!);
+    const collector = (topic: string, metadata?: Term): Term[] =>
+      subscribeInbox(node, ps, topic, { metadata });
+    const exSubscriber = (tag: string, topic: string): Promise<void> =>
+      elixirSubscriber(ex, 'MyApp.PubSub', topic, tag);
+    const events = (tag: string): Term[] => elixirReceived(ex, tag);
 
     before(async () => {
       ({ epmd, peer: ex } = await startPeerWithEpmd(release, {
@@ -90,7 +73,7 @@ describeReleases(
 
     it('pubsub/pg-adapter: an Elixir broadcast reaches beamlink subscribers', async () => {
       const inbox = collector('room:1');
-      await elixirSubscriber('exroom', 'room:1');
+      await exSubscriber('exroom', 'room:1');
       await ex.evalElixir(
         'Phoenix.PubSub.broadcast(MyApp.PubSub, "room:1", {:new_msg, %{body: "hi", n: 1}})',
       );
@@ -101,7 +84,7 @@ describeReleases(
 
     it('pubsub/pg-adapter: a beamlink broadcast reaches Elixir subscribers, once', async () => {
       const inbox = collector('room:2');
-      await elixirSubscriber('ex2', 'room:2');
+      await exSubscriber('ex2', 'room:2');
       ps.broadcast('room:2', tuple(atom('from_ts'), [1, 2, 3], 'text'));
       await ex.waitEvent((e) => e.text.startsWith('{ex2,{from_ts'));
       await until(() => inbox.length === 1, 'local subscriber too');
@@ -119,7 +102,7 @@ describeReleases(
 
     it('pubsub/pg-adapter: direct_broadcast both ways reaches one node only', async () => {
       const inbox = collector('direct');
-      await elixirSubscriber('exdirect', 'direct');
+      await exSubscriber('exdirect', 'direct');
       ps.directBroadcast(ex.node, 'direct', 'to-elixir');
       await ex.waitEvent((e) => e.text === '{exdirect,<<"to-elixir">>}');
       await ex.evalElixir(
@@ -173,13 +156,7 @@ describeReleases(
           )) === '[2,2,2]',
         'Elixir sees both nodes in every shard (its own names for them)',
       );
-      const inbox: Term[] = [];
-      node.spawn((self: Process) => {
-        pooled.subscribe(self, 'pool');
-        self.handle((m) => {
-          inbox.push(m);
-        });
-      });
+      const inbox = subscribeInbox(node, pooled, 'pool');
       // 12 Elixir senders: phash2 of their pids spreads them over the shards.
       await ex.evalElixir(
         'for i <- 1..12, do: spawn(fn -> Phoenix.PubSub.broadcast(MyApp.Pooled, "pool", i) end)',
