@@ -150,7 +150,11 @@ export interface Cluster {
  * measurements (disconnect, ping) do not make global cut the other connections.
  */
 export async function startCluster(ctx: ScenarioContext): Promise<Cluster> {
-  const release = erlangReleases().find((r) => r.otp === ctx.otp) ?? erlangReleases()[0];
+  const release =
+    ctx.otp === undefined ? erlangReleases()[0] : erlangReleases().find((r) => r.otp === ctx.otp);
+  if (!release) throw new Error(`no erl release for OTP ${ctx.otp ?? '(any)'} on this machine`);
+  console.log(`(erl nodes: ${release.label}; beamlink nodes: Node ${process.version})`);
+  console.log('');
   const epmd = await EpmdProcess.start();
   const workers: Worker[] = [];
   const peers: ErlangPeer[] = [];

@@ -26,10 +26,10 @@ const K = 16;
 
 function measures(quick: boolean): Measure[] {
   const q = (full: number, small: number) => (quick ? small : full);
-  const oneWayN = q(200_000, 20_000);
-  const bulkN = q(128, 16);
-  const callN = q(10_000, 1_000);
-  const per = q(1_250, 125);
+  const oneWayN = q(300_000, 30_000);
+  const bulkN = q(256, 32);
+  const callN = q(20_000, 2_000);
+  const per = q(2_500, 250);
   return [
     {
       rows: [

@@ -11,7 +11,7 @@ import type { BenchScenario, ScenarioContext, ScenarioRow } from '../registry.ts
 const targets = { 'beamlink→beamlink': 1, 'BEAM→beamlink': 1 };
 
 async function run(ctx: ScenarioContext): Promise<ScenarioRow[]> {
-  const n = ctx.quick ? 1_000 : 10_000;
+  const n = ctx.quick ? 2_000 : 20_000;
   const cluster = await startCluster(ctx);
   try {
     return await measureAll(
