@@ -13,6 +13,7 @@
  */
 import { test } from 'node:test';
 import type { Process, Runtime } from '../../src/process/index.ts';
+import { atom, Tuple } from '../../src/term/types.ts';
 import { inProcess, Journal, newRuntime } from '../unit/otp/supervisor-support.ts';
 
 /** What a supervisor test body gets. */
@@ -33,4 +34,9 @@ export function supervisorTest(name: string, body: (c: SupervisorCase) => Promis
     const j = new Journal();
     await inProcess(rt, (self) => body({ self, rt, logger, j }));
   });
+}
+
+/** The next `{'EXIT', From, Reason}` the (exit-trapping) test process gets. */
+export async function receiveExit(self: Process): Promise<Tuple> {
+  return (await self.receive((m) => m instanceof Tuple && m.elements[0] === atom('EXIT'))) as Tuple;
 }

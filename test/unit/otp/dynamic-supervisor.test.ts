@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { DynamicSupervisor } from '../../../src/otp/dynamic-supervisor.ts';
-import { Pid, Tuple, tuple } from '../../../src/term/types.ts';
+import { Pid, tuple } from '../../../src/term/types.ts';
 import { A, crash, waitUntil, worker } from './supervisor-support.ts';
-import { supervisorTest } from '../../support/supervisor-test.ts';
+import { receiveExit, supervisorTest } from '../../support/supervisor-test.ts';
 
 supervisorTest(
   'otp/dynamic-supervisor: starts children on demand and lists them with id undefined',
@@ -127,9 +127,7 @@ supervisorTest(
     crash(rt, j.pids.get('a')!, A('boom'));
     await waitUntil(() => j.starts('a') === 2);
     crash(rt, j.pids.get('a')!, A('boom'));
-    const exit = (await self.receive(
-      (m) => m instanceof Tuple && m.elements[0] === A('EXIT'),
-    )) as Tuple;
+    const exit = await receiveExit(self);
     assert.equal((exit.elements[1] as Pid).key, sup.key);
     assert.equal(exit.elements[2], A('shutdown'));
     assert.ok(j.events.includes('stop:b:shutdown'));

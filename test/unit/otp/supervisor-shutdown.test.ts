@@ -4,7 +4,7 @@ import { Supervisor } from '../../../src/otp/supervisor.ts';
 import { callServer } from '../../../src/otp/supervisor-host.ts';
 import { Pid, Tuple, tuple, type Term } from '../../../src/term/types.ts';
 import { A, crash, Journal, newRuntime, waitUntil, worker } from './supervisor-support.ts';
-import { supervisorTest } from '../../support/supervisor-test.ts';
+import { receiveExit, supervisorTest } from '../../support/supervisor-test.ts';
 
 supervisorTest(
   'otp/supervisor: brutal_kill kills a child even if it traps exits',
@@ -107,9 +107,7 @@ supervisorTest(
       now += 1000; // 1 s later, still inside the 5 s window
     }
     crash(rt, j.pids.get('a')!, A('boom'));
-    const exit = (await self.receive(
-      (m) => m instanceof Tuple && m.elements[0] === A('EXIT'),
-    )) as Tuple;
+    const exit = await receiveExit(self);
     assert.equal((exit.elements[1] as Pid).key, sup.key);
     assert.equal(exit.elements[2], A('shutdown'));
     assert.equal(j.starts('a'), 3);
@@ -150,9 +148,7 @@ supervisorTest(
     );
     broken = true;
     crash(rt, j.pids.get('a')!, A('boom'));
-    const exit = (await self.receive(
-      (m) => m instanceof Tuple && m.elements[0] === A('EXIT'),
-    )) as Tuple;
+    const exit = await receiveExit(self);
     assert.equal((exit.elements[1] as Pid).key, sup.key);
     assert.equal(exit.elements[2], A('shutdown'));
     const startErrors = logger.entries.filter((e) => e.meta?.errorContext === 'start_error');

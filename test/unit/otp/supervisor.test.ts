@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Supervisor } from '../../../src/otp/supervisor.ts';
+import { Supervisor, type StrategyName } from '../../../src/otp/supervisor.ts';
 import { SupervisorStartError } from '../../../src/otp/errors.ts';
-import { ExitError } from '../../../src/process/index.ts';
+import { ExitError, type Process } from '../../../src/process/index.ts';
 import { Pid, Tuple, tuple } from '../../../src/term/types.ts';
 import {
   A,
@@ -14,6 +14,17 @@ import {
   worker,
 } from './supervisor-support.ts';
 import { supervisorTest } from '../../support/supervisor-test.ts';
+
+/** A supervisor of four exit-trapping workers a, b, c, d, once all four have started. */
+async function startFourWorkers(self: Process, j: Journal, strategy: StrategyName): Promise<Pid> {
+  const sup = await Supervisor.startLink(
+    self,
+    ['a', 'b', 'c', 'd'].map((id) => ({ id, start: worker(j, id, { trapExit: true }) })),
+    { strategy },
+  );
+  await waitUntil(() => j.starts() === 4);
+  return sup;
+}
 
 supervisorTest(
   'otp/supervisor: starts children in order and lists them newest first',
@@ -79,12 +90,7 @@ supervisorTest(
 supervisorTest(
   'otp/supervisor: one_for_all stops the others in reverse order, then starts all in order',
   async ({ self, rt, j }) => {
-    const sup = await Supervisor.startLink(
-      self,
-      ['a', 'b', 'c', 'd'].map((id) => ({ id, start: worker(j, id, { trapExit: true }) })),
-      { strategy: 'one_for_all' },
-    );
-    await waitUntil(() => j.starts() === 4);
+    const sup = await startFourWorkers(self, j, 'one_for_all');
     j.clear();
     crash(rt, j.pids.get('b')!, A('boom'));
     await waitUntil(() => j.starts() === 4);
@@ -105,12 +111,7 @@ supervisorTest(
 supervisorTest(
   'otp/supervisor: rest_for_one restarts the child and those started after it',
   async ({ self, rt, j }) => {
-    const sup = await Supervisor.startLink(
-      self,
-      ['a', 'b', 'c', 'd'].map((id) => ({ id, start: worker(j, id, { trapExit: true }) })),
-      { strategy: 'rest_for_one' },
-    );
-    await waitUntil(() => j.starts() === 4);
+    const sup = await startFourWorkers(self, j, 'rest_for_one');
     const a = j.pids.get('a')!;
     j.clear();
     crash(rt, j.pids.get('b')!, A('boom'));
