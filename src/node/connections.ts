@@ -27,12 +27,13 @@
  *
  * @module
  */
-import { connect as tcpConnect, type Socket } from 'node:net';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { connect as tcpConnect, isIP, type Socket } from 'node:net';
 import type { ControlMessage } from '../dist/control-message.ts';
 import { DFLAG } from '../dist/flags.ts';
 import { HandshakeError } from '../dist/errors.ts';
 import type { DistLogger } from '../dist/logger.ts';
-import type { Connection } from '../dist/connection.ts';
+import type { Connection, ConnectionOptions } from '../dist/connection.ts';
 import { accept, initiate } from '../dist/handshake.ts';
 import { tcpTransport } from '../dist/transport.ts';
 import { lookup } from '../epmd/client.ts';
@@ -107,6 +108,8 @@ export interface ConnectionsConfig {
   readonly allow: readonly string[];
   /** Most control messages queued for one pending connection; more are dropped. */
   readonly maxWaiting: number;
+  /** Buffer limits of every connection (busy limit, hard limit), as `+zdbbl`. */
+  readonly buffer: Pick<Partial<ConnectionOptions>, 'highWaterMark' | 'maxQueuedBytes'>;
   readonly logger: NodeLogger;
   readonly events: NodeEvents;
   /** The handler messages go to (`undefined` until attached). */
@@ -151,7 +154,18 @@ interface ConnectionRecord {
   /** Timer waiting for the peer's attempt after our `nok` (see `outgoingFailed`). */
   takeoverTimer: NodeJS.Timeout | undefined;
   since: number;
+  /** Set while the connection is busy: senders that wait get its promise. */
+  busy: Busy | undefined;
 }
+
+/** One busy period of a connection: resolved on drain, close or the end of setup. */
+interface Busy {
+  readonly promise: Promise<void>;
+  readonly resolve: () => void;
+}
+
+/** How long a host name's address is reused before it is looked up again. */
+const HOST_CACHE_MS = 10_000;
 
 /**
  * `inspect()` output for one connection.
@@ -169,6 +183,10 @@ export interface ConnectionInfo {
   creation: number;
   waiting: number;
   dropped: number;
+  /** Whether the connection is over its busy limit (senders that wait are waiting). */
+  busy: boolean;
+  /** Bytes queued for the peer and not yet handed to the OS. */
+  queuedBytes: number;
   since: number;
   flags?: string;
 }
@@ -208,6 +226,8 @@ export class Connections {
   /** Connections closed since the last warning because too many handshakes were under way. */
   private refusedAccepts = 0;
   private readonly sockets = new Set<Socket>();
+  /** Host names resolved lately (see `resolveHost`). */
+  private readonly addresses = new Map<string, { address: string; expires: number }>();
 
   private readonly distLogger: DistLogger;
 
@@ -253,6 +273,8 @@ export class Connections {
       creation: rec.creation,
       waiting: rec.waiting.length,
       dropped: rec.dropped,
+      busy: rec.busy !== undefined,
+      queuedBytes: rec.conn?.queuedBytes ?? 0,
       since: rec.since,
       ...(rec.conn ? { flags: `0x${BigInt(rec.conn.flags).toString(16)}` } : {}),
     }));
@@ -278,14 +300,15 @@ export class Connections {
   /**
    * Sends a control message to `node`, connecting first when needed (the message waits
    * in order). Never throws for connection trouble: a failed connect reports the node
-   * down to the local handler instead.
+   * down to the local handler instead. Returns `undefined`, or — when the connection is
+   * busy after this message (its buffer at the busy limit, or its setup queue full) — a
+   * promise that resolves when it is not any more (see {@link whenWritable}).
    */
-  send(node: string, msg: ControlMessage): void {
-    if (this.stopped) return;
+  send(node: string, msg: ControlMessage): Promise<void> | undefined {
+    if (this.stopped) return undefined;
     let rec = this.table.get(node);
-    if (rec && rec.state !== 'pending' && rec.conn) {
-      this.write(rec, rec.conn, msg);
-      return;
+    if (rec !== undefined && rec.state !== 'pending' && rec.conn !== undefined) {
+      return this.write(rec, rec.conn, msg);
     }
     rec ??= this.startOutgoing(node);
     rec.nodeAtom ??= atom(node); // local code names it: its processes may wait for it
@@ -296,22 +319,76 @@ export class Connections {
           `beamlink ${this.config.name}: ${rec.waiting.length} messages already wait for the connection to ${node}; dropping further ones until it is up`,
         );
       }
-      return;
+      return this.busyOf(rec);
     }
     rec.waiting.push(msg);
+    return rec.waiting.length >= this.config.maxWaiting ? this.busyOf(rec) : undefined;
   }
 
-  private write(rec: ConnectionRecord, conn: Connection, msg: ControlMessage): void {
+  /**
+   * Resolves once `node`'s connection can take more without passing its busy limit: at
+   * once when it is not busy (or there is no connection), else on its drain, its close,
+   * or (while it is being set up with a full queue) the end of the setup.
+   */
+  whenWritable(node: string): Promise<void> {
+    const busy = this.table.get(node)?.busy;
+    return busy === undefined ? Promise.resolve() : busy.promise;
+  }
+
+  /** Writes to an up connection; the busy promise when it is over its busy limit. */
+  private write(
+    rec: ConnectionRecord,
+    conn: Connection,
+    msg: ControlMessage,
+  ): Promise<void> | undefined {
     try {
-      conn.send(msg);
+      if (conn.send(msg)) return undefined;
     } catch (e) {
-      // Busy (over the hard limit) or closed: the message is lost, as an unreachable
-      // send is in Erlang; the close event reports the node down.
+      // Over the hard limit or closed: the message is lost, as an unreachable send is in
+      // Erlang; the close event reports the node down. (Senders that wait on the busy
+      // promise stay under the busy limit and never get here.)
       this.log(
         'warn',
         `beamlink ${this.config.name}: a message to ${rec.node} was dropped: ${(e as Error).message}`,
       );
+      if (conn.state === 'closed') return undefined;
     }
+    return this.busyOf(rec);
+  }
+
+  /** The promise of `rec`'s current busy period (starting one). */
+  private busyOf(rec: ConnectionRecord): Promise<void> {
+    if (rec.busy !== undefined) return rec.busy.promise;
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    rec.busy = { promise, resolve };
+    return promise;
+  }
+
+  /** Ends `rec`'s busy period: every waiting sender resumes. */
+  private unbusy(rec: ConnectionRecord): void {
+    const busy = rec.busy;
+    if (busy === undefined) return;
+    rec.busy = undefined;
+    busy.resolve();
+  }
+
+  /**
+   * The address of `host`: an IP as is, a name from a short-lived cache (one look-up
+   * serves the port mapper request and the dial, and reconnects within
+   * {@link HOST_CACHE_MS} skip it).
+   */
+  private async resolveHost(host: string): Promise<string> {
+    if (isIP(host) !== 0) return host;
+    const now = Date.now();
+    const hit = this.addresses.get(host);
+    if (hit !== undefined && hit.expires > now) return hit.address;
+    // IPv4 first, as erl's inet_tcp_dist (the port mapper listens there too).
+    const all = await dnsLookup(host, { all: true });
+    const address = (all.find((a) => a.family === 4) ?? all[0])?.address;
+    if (address === undefined) throw new Error(`no address for host ${host}`);
+    this.addresses.set(host, { address, expires: now + HOST_CACHE_MS });
+    return address;
   }
 
   private newRecord(node: string, direction: 'outgoing' | 'incoming'): ConnectionRecord {
@@ -331,6 +408,7 @@ export class Connections {
       dropped: 0,
       takeoverTimer: undefined,
       since: Date.now(),
+      busy: undefined,
     };
     this.table.set(node, rec);
     return rec;
@@ -365,13 +443,17 @@ export class Connections {
     const run = async (): Promise<Connection> => {
       const { alive, host } = splitNodeName(node);
       const deadline = Date.now() + this.config.setupTimeoutMs;
-      const info = await lookup(alive, host, {
+      const address = await this.resolveHost(host);
+      const info = await lookup(alive, address, {
         epmdPort: this.config.epmdPort,
         timeoutMs: this.config.setupTimeoutMs,
+      }).catch((e: unknown) => {
+        this.addresses.delete(host); // perhaps the host moved: look it up again next time
+        throw e;
       });
       if (!info) throw new Error(`the port mapper on ${host} has no node named ${alive}`);
       if (cancelled) throw new Error('cancelled');
-      socket = await dial(host, info.port, Math.max(1, deadline - Date.now()));
+      socket = await dial(address, info.port, Math.max(1, deadline - Date.now()));
       if (cancelled) {
         socket.destroy();
         throw new Error('cancelled');
@@ -386,6 +468,7 @@ export class Connections {
         tickTimeMs: this.config.tickTimeMs,
         setupTimeoutMs: Math.max(1, deadline - Date.now()),
         logger: this.distLogger,
+        connection: this.config.buffer,
       });
     };
     run().then(
@@ -436,6 +519,7 @@ export class Connections {
     this.table.delete(rec.node);
     if (rec.takeoverTimer) clearTimeout(rec.takeoverTimer);
     rec.waiting = [];
+    this.unbusy(rec);
     const waiters = rec.waiters.splice(0);
     channels.connectFailed.publish({ node: this.config.name, peer: rec.node, reason: why });
     // No atom: nothing local ever named this node, so nothing waits for it.
@@ -485,6 +569,7 @@ export class Connections {
       tickTimeMs: this.config.tickTimeMs,
       setupTimeoutMs: this.config.setupTimeoutMs,
       logger: this.distLogger,
+      connection: this.config.buffer,
       decide: (remoteName: string, remoteFlags: bigint, remoteCreation: number) =>
         this.decide(attempt, remoteName, remoteFlags, remoteCreation),
     }).then(
@@ -572,7 +657,9 @@ export class Connections {
         );
         old.removeAllListeners('message');
         old.removeAllListeners('close');
+        old.removeAllListeners('drain');
         old.close();
+        this.unbusy(rec);
         this.reportDown(rec, 'connection_closed');
       }
       this.install(rec, conn);
@@ -626,8 +713,14 @@ export class Connections {
     const from = (rec.nodeAtom ??= atom(rec.node)); // authenticated now
     conn.on('message', (msg: ControlMessage) => this.deliver(from, msg));
     conn.on('close', (reason?: unknown) => this.closed(rec, conn, reason));
+    conn.on('drain', () => {
+      if (rec.conn === conn) this.unbusy(rec);
+    });
+    // Senders waiting on a full setup queue resume; one that finds the connection busy
+    // after the queue went out waits again on its drain.
+    this.unbusy(rec);
     const queued = rec.waiting.splice(0);
-    for (const msg of queued) this.write(rec, conn, msg);
+    for (const msg of queued) void this.write(rec, conn, msg);
     const waiters = rec.waiters.splice(0);
     for (const w of waiters) w(true);
     channels.nodeup.publish({ node: this.config.name, peer: rec.node, nodeType: rec.nodeType });
@@ -650,6 +743,7 @@ export class Connections {
   private closed(rec: ConnectionRecord, conn: Connection, reason: unknown): void {
     if (rec.conn !== conn) return;
     rec.conn = undefined;
+    this.unbusy(rec);
     const why: NodeDownReason = rec.closing ?? downReason(reason);
     rec.closing = undefined;
     if (rec.state === 'up_pending' && rec.pendingOwner) {
@@ -714,6 +808,7 @@ export class Connections {
       this.closed(rec, conn, 'disconnect');
       conn.removeAllListeners('message');
       conn.removeAllListeners('close');
+      conn.removeAllListeners('drain');
       conn.close();
     }
     return true;

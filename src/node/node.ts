@@ -70,6 +70,14 @@ export interface NodeOptions {
   /** Most control messages queued for one pending connection (default 100 000). */
   maxWaiting?: number;
   /**
+   * Outgoing buffer limits of each connection, in bytes. `busyLimit` is erl's `+zdbbl`
+   * (default 8 MiB): past it the connection is busy and senders that wait
+   * ({@link Node.whenWritable}, the process layer's `sendAsync`) wait for it to drain.
+   * `maxBytes` (default 256 MiB) is the hard limit: sends that do not wait are dropped
+   * past it, with a warning.
+   */
+  distBuffer?: { busyLimit?: number; maxBytes?: number };
+  /**
    * Start a port mapper when none answers (default true, as erl's `-start_epmd true`):
    * beamlink's own daemon, detached, so it outlives this node as epmd does.
    */
@@ -172,6 +180,7 @@ export class Node {
         return allowList();
       },
       maxWaiting: fields.options.maxWaiting ?? 100_000,
+      buffer: bufferLimits(fields.options.distBuffer),
       logger: this.logger,
       events: this.events,
       handler: () => this.handler ?? this.earlyHandler,
@@ -208,6 +217,7 @@ export class Node {
    */
   static async start(options: NodeOptions): Promise<Node> {
     const formed = formNodeName(options, options.hostInfo ?? hostInfo());
+    bufferLimits(options.distBuffer); // a RangeError now, before anything is open
     const { cookie, source } = await resolveCookie({ cookie: options.cookie, env: options.env });
     const server = await listenInRange(options.listen);
     let registration: Registration;
@@ -257,19 +267,44 @@ export class Node {
    * the connection; if it cannot be made, the handler hears `nodeDown(to)`). A message
    * to this node goes straight to the handler.
    *
+   * Returns `undefined`, or a promise when the connection to `to` is busy after this
+   * message (its outgoing buffer past `distBuffer.busyLimit`, or its setup queue full):
+   * the message is queued all the same, and the promise resolves once the connection
+   * drained below the limit or closed. Awaiting it is how a sender slows down to the
+   * peer's pace, as BEAM suspends a process that sends on a busy distribution port;
+   * ignoring it is a plain `!` (past `distBuffer.maxBytes` messages are dropped).
+   *
    * @example
    * ```ts
-   * node.sendControl(atom('erl@vm'), { op: 'REG_SEND', from: self, to: atom('inbox'), message: 'hi' });
+   * const busy = node.sendControl(atom('erl@vm'), { op: 'REG_SEND', from: self, to: atom('inbox'), message: 'hi' });
+   * if (busy) await busy;
    * ```
    */
-  sendControl(to: Atom, msg: ControlMessage): void {
+  sendControl(to: Atom, msg: ControlMessage): Promise<void> | undefined {
     if (to === this.nameAtom) {
       const handler = this.handler;
       if (handler) queueMicrotask(() => handler.handleControl(this.nameAtom, msg));
-      return;
+      return undefined;
     }
-    if (this.closed) return;
-    this.connections.send(to.name, msg);
+    if (this.closed) return undefined;
+    return this.connections.send(to.name, msg);
+  }
+
+  /**
+   * Resolves once the connection to `node` is not busy: at once when its outgoing buffer
+   * is under `distBuffer.busyLimit` (or there is no connection), else when it drains or
+   * closes. Never rejects.
+   *
+   * @example
+   * ```ts
+   * for (const chunk of chunks) {
+   *   await node.whenWritable('erl@vm');
+   *   node.sendControl(atom('erl@vm'), { op: 'REG_SEND', from: self, to: atom('sink'), message: chunk });
+   * }
+   * ```
+   */
+  whenWritable(node: Atom | string): Promise<void> {
+    return this.connections.whenWritable(typeof node === 'string' ? node : node.name);
   }
 
   /**
@@ -415,6 +450,25 @@ export class Node {
   assertRunning(): void {
     if (this.stopping) throw new NodeStateError(this.name, 'the node is stopped');
   }
+}
+
+/** The connection options for `distBuffer`, checked. */
+function bufferLimits(limits: NodeOptions['distBuffer']): {
+  highWaterMark?: number;
+  maxQueuedBytes?: number;
+} {
+  const out: { highWaterMark?: number; maxQueuedBytes?: number } = {};
+  for (const [key, value] of [
+    ['busyLimit', limits?.busyLimit],
+    ['maxBytes', limits?.maxBytes],
+  ] as const) {
+    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
+      throw new RangeError(`distBuffer.${key} must be a positive integer, got ${String(value)}`);
+    }
+  }
+  if (limits?.busyLimit !== undefined) out.highWaterMark = limits.busyLimit;
+  if (limits?.maxBytes !== undefined) out.maxQueuedBytes = limits.maxBytes;
+  return out;
 }
 
 /** Listens on the first free port of `[min, max]` (0 = any port). */

@@ -295,7 +295,31 @@ export class Process {
    */
   send(dest: Dest, message: Term): void {
     if (this.exitReason !== undefined) return;
-    this.runtime.sendFrom(this.pid, dest, message);
+    void this.runtime.sendFrom(this.pid, dest, message);
+  }
+
+  /**
+   * Sends like {@link send}, then waits while the connection the message went out on is
+   * busy — its outgoing buffer past the node's `distBuffer.busyLimit` (erl's `+zdbbl`) —
+   * until it drains below the limit or closes. This is what BEAM does to a process that
+   * sends on a busy distribution port (it is suspended), so a producer paced by
+   * `sendAsync` never outruns a slow peer and never loses messages to the buffer's hard
+   * limit. Local sends, and remote ones on a connection that is not busy, resolve at
+   * once (after one microtask). The message is queued before the wait: it is never
+   * dropped for being busy. Never rejects (a closed connection loses the message, as
+   * `send` does).
+   *
+   * @example
+   * ```ts
+   * rt.spawn(async (self) => {
+   *   for (const row of rows) await self.sendAsync(['sink', 'b@host'], row);
+   * });
+   * ```
+   */
+  async sendAsync(dest: Dest, message: Term): Promise<void> {
+    if (this.exitReason !== undefined) return;
+    const busy = this.runtime.sendFrom(this.pid, dest, message);
+    if (busy !== undefined) await busy;
   }
 
   /**

@@ -48,7 +48,7 @@ export function handleControl(rt: Runtime, fromNode: Atom, m: ControlMessage): v
       // LINK 1: a dead target answers EXIT noproc; a LINK meeting our unlink is ignored
       const p = rt.local(m.to);
       if (p === undefined) {
-        rt.dist?.sendControl(fromNode, { op: 'EXIT', from: m.to, to: m.from, reason: NOPROC });
+        void rt.dist?.sendControl(fromNode, { op: 'EXIT', from: m.to, to: m.from, reason: NOPROC });
         return;
       }
       const links = (p.links ??= new Map());
@@ -66,7 +66,12 @@ export function handleControl(rt: Runtime, fromNode: Atom, m: ControlMessage): v
     }
     case 'UNLINK_ID': {
       // UNLINK_ID 35: acknowledge first, before any other signal to the unlinker
-      rt.dist?.sendControl(fromNode, { op: 'UNLINK_ID_ACK', id: m.id, from: m.to, to: m.from });
+      void rt.dist?.sendControl(fromNode, {
+        op: 'UNLINK_ID_ACK',
+        id: m.id,
+        from: m.to,
+        to: m.from,
+      });
       const links = rt.local(m.to)?.links;
       const st = links?.get(m.from.key);
       if (st !== undefined && st.unlinkId === 0n) links!.delete(m.from.key);
@@ -99,7 +104,7 @@ export function handleControl(rt: Runtime, fromNode: Atom, m: ControlMessage): v
       // MONITOR_P 19: by pid or by name; a missing target answers MONITOR_P_EXIT noproc
       const p = target(rt, m.to);
       if (p === undefined) {
-        rt.dist?.sendControl(fromNode, {
+        void rt.dist?.sendControl(fromNode, {
           op: 'MONITOR_P_EXIT',
           from: m.to,
           to: m.from,
@@ -178,7 +183,7 @@ function spawnRequest(rt: Runtime, fromNode: Atom, m: SpawnRequestMessage): void
     flags |= 2;
   }
   if (flags !== 0) rt.trackRemote(p, m.from.node);
-  rt.dist?.sendControl(fromNode, {
+  void rt.dist?.sendControl(fromNode, {
     op: 'SPAWN_REPLY',
     reqId: m.reqId,
     to: m.from,

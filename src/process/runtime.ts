@@ -59,14 +59,23 @@ export interface SpawnOptions extends ChildSpawnOptions {
 
 /** What the distribution layer gives the runtime. */
 export interface Distribution {
-  /** Sends a control message to `node` (connecting first if needed). */
-  sendControl(node: Atom, message: ControlMessage): void;
+  /**
+   * Sends a control message to `node` (connecting first if needed). May return a promise
+   * when the connection is busy after this message (its outgoing buffer past the busy
+   * limit): it resolves once the connection drained or closed, and `sendAsync` awaits it.
+   */
+  sendControl(node: Atom, message: ControlMessage): Promise<void> | undefined | void;
 }
 
 const BADARG = Atom.of('badarg');
 const ANY = (): boolean => true;
 const MAX_TIMEOUT = 2_147_483_647;
 const HANDLER_BATCH = 64;
+
+/** A distribution's busy promise, or `undefined` (plain distributions return nothing). */
+function busyOf(r: Promise<void> | undefined | void): Promise<void> | undefined {
+  return r instanceof Promise ? r : undefined;
+}
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   return (
@@ -379,60 +388,69 @@ export class Runtime {
    * ```
    */
   send(dest: Dest, message: Term): void {
-    this.sendFrom(undefined, dest, message);
+    void this.sendFrom(undefined, dest, message);
   }
 
-  /** @internal */
-  sendFrom(from: Pid | undefined, dest: Dest, message: Term): void {
+  /**
+   * @internal Returns a promise only when the message went to a busy connection (see
+   * {@link Distribution.sendControl}); local sends return `undefined`.
+   */
+  sendFrom(from: Pid | undefined, dest: Dest, message: Term): Promise<void> | undefined {
     if (dest instanceof Pid) {
       const n = this.ids.localNumber(dest);
       if (n !== -1) {
         const p = this.table.get(n);
         if (p !== undefined) this.deliver(p, message);
       } else if (dest.node !== this.node) {
-        this.dist?.sendControl(
-          dest.node,
-          from === undefined
-            ? { op: 'SEND', to: dest, message }
-            : { op: 'SEND', to: dest, from, message },
+        return busyOf(
+          this.dist?.sendControl(
+            dest.node,
+            from === undefined
+              ? { op: 'SEND', to: dest, message }
+              : { op: 'SEND', to: dest, from, message },
+          ),
         );
       }
-      return;
+      return undefined;
     }
     if (typeof dest === 'string' || dest instanceof Atom) {
       const name = toAtom(dest);
       const p = this.registry.whereis(name);
       if (p === undefined) throw new NameError(name, `send: ${name.name} is not registered`);
       this.deliver(p, message);
-      return;
+      return undefined;
     }
     if (dest instanceof Ref) {
       const key = this.ids.refNumber(dest);
       if (key !== -1) {
         this.deliverAlias(key, message);
       } else if (dest.node !== this.node) {
-        this.dist?.sendControl(dest.node, {
-          op: 'ALIAS_SEND',
-          from: from ?? this.systemPid,
-          alias: dest,
-          message,
-        });
+        return busyOf(
+          this.dist?.sendControl(dest.node, {
+            op: 'ALIAS_SEND',
+            from: from ?? this.systemPid,
+            alias: dest,
+            message,
+          }),
+        );
       }
-      return;
+      return undefined;
     }
     const name = toAtom(dest[0]);
     const node = toAtom(dest[1]);
     if (node === this.node) {
       const p = this.registry.whereis(name);
       if (p !== undefined) this.deliver(p, message);
-      return;
+      return undefined;
     }
-    this.dist?.sendControl(node, {
-      op: 'REG_SEND',
-      from: from ?? this.systemPid,
-      to: name,
-      message,
-    });
+    return busyOf(
+      this.dist?.sendControl(node, {
+        op: 'REG_SEND',
+        from: from ?? this.systemPid,
+        to: name,
+        message,
+      }),
+    );
   }
 
   /** @internal a message through local alias `key` */
@@ -681,7 +699,7 @@ export class Runtime {
       }
       this.flushSignals();
     } else if (pid.node !== this.node) {
-      this.dist?.sendControl(pid.node, { op: 'EXIT2', from, to: pid, reason });
+      void this.dist?.sendControl(pid.node, { op: 'EXIT2', from, to: pid, reason });
     }
   }
 
@@ -796,7 +814,7 @@ export class Runtime {
     const p = this.local(pid);
     if (p !== undefined) p.groupLeader = leader;
     else if (pid.node !== this.node) {
-      this.dist?.sendControl(pid.node, { op: 'GROUP_LEADER', from: leader, to: pid });
+      void this.dist?.sendControl(pid.node, { op: 'GROUP_LEADER', from: leader, to: pid });
     }
   }
 
@@ -823,7 +841,7 @@ export class Runtime {
     }
     (p.spawnRequests ??= new Map()).set(this.ids.refNumber(ref), { node: n, ref });
     this.trackRemote(p, n);
-    this.dist.sendControl(n, {
+    void this.dist.sendControl(n, {
       op: 'SPAWN_REQUEST',
       reqId: ref,
       from: p.pid,

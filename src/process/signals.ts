@@ -66,7 +66,7 @@ export function link(rt: Runtime, p: Process, pid: Pid): void {
     rt.signalQueue.push([p, pid, NOCONNECTION, true]);
     return;
   }
-  rt.dist.sendControl(pid.node, { op: 'LINK', from: p.pid, to: pid });
+  void rt.dist.sendControl(pid.node, { op: 'LINK', from: p.pid, to: pid });
 }
 
 /** `unlink/1` from live process `p`. */
@@ -87,7 +87,7 @@ export function unlink(rt: Runtime, p: Process, pid: Pid): void {
   if (st === undefined || st.unlinkId !== 0n) return;
   const id = rt.newUnlinkId();
   st.unlinkId = id;
-  rt.dist?.sendControl(pid.node, { op: 'UNLINK_ID', id, from: p.pid, to: pid });
+  void rt.dist?.sendControl(pid.node, { op: 'UNLINK_ID', id, from: p.pid, to: pid });
 }
 
 function downMessage(ref: Ref, object: Term, reason: Term): Tuple {
@@ -161,7 +161,7 @@ export function monitor(
   (p.monitors ??= new Map()).set(key, { ref, target: pid, name, node, object, aliasMode: alias });
   if (alias !== null) rt.registry.addAlias(key, p, alias, diesWithMonitor(alias));
   rt.trackRemote(p, node);
-  rt.dist.sendControl(node, { op: 'MONITOR_P', from: p.pid, to: pid ?? name!, ref });
+  void rt.dist.sendControl(node, { op: 'MONITOR_P', from: p.pid, to: pid ?? name!, ref });
   return ref;
 }
 
@@ -181,7 +181,7 @@ export function demonitor(rt: Runtime, p: Process, ref: Ref, flush: boolean): bo
     if (entry.node === rt.node) {
       if (entry.target !== null) rt.local(entry.target)?.watchers?.delete(key);
     } else {
-      rt.dist?.sendControl(entry.node, {
+      void rt.dist?.sendControl(entry.node, {
         op: 'DEMONITOR_P',
         from: p.pid,
         to: entry.target ?? entry.name!,
@@ -266,7 +266,7 @@ export function terminate(rt: Runtime, p: Process, reason: Term): void {
         other.links?.delete(p.num);
         rt.signalQueue.push([other, p.pid, reason, true]);
       } else if (st.pid.node !== rt.node) {
-        rt.dist?.sendControl(st.pid.node, { op: 'EXIT', from: p.pid, to: st.pid, reason });
+        void rt.dist?.sendControl(st.pid.node, { op: 'EXIT', from: p.pid, to: st.pid, reason });
       }
     }
   }
@@ -277,7 +277,7 @@ export function terminate(rt: Runtime, p: Process, reason: Term): void {
       if (entry.node === rt.node) {
         if (entry.target !== null) rt.local(entry.target)?.watchers?.delete(key);
       } else {
-        rt.dist?.sendControl(entry.node, {
+        void rt.dist?.sendControl(entry.node, {
           op: 'DEMONITOR_P',
           from: p.pid,
           to: entry.target ?? entry.name!,
@@ -294,7 +294,7 @@ export function terminate(rt: Runtime, p: Process, reason: Term): void {
         const wp = rt.local(w.watcher);
         if (wp !== undefined) fireMonitor(rt, wp, key, reason);
       } else {
-        rt.dist?.sendControl(w.watcher.node, {
+        void rt.dist?.sendControl(w.watcher.node, {
           op: 'MONITOR_P_EXIT',
           from: w.name ?? p.pid,
           to: w.watcher,

@@ -74,7 +74,7 @@ describe('node/connections: against real erl', { skip }, () => {
       it('pings erl: a gen call to {net_kernel, Node} is answered yes', async () => {
         const caller = handler.pid(100);
         const ref = handler.ref();
-        node.sendControl(atom(erl.node), {
+        void node.sendControl(atom(erl.node), {
           op: 'REG_SEND',
           from: caller,
           to: atom('net_kernel'),
@@ -103,7 +103,7 @@ describe('node/connections: against real erl', { skip }, () => {
         await erl.eval(
           'register(inbox, spawn(fun L() -> receive M -> beamlink_peer:emit({got, M}), L() end end)).',
         );
-        node.sendControl(atom(erl.node), {
+        void node.sendControl(atom(erl.node), {
           op: 'REG_SEND',
           from: handler.pid(101),
           to: atom('inbox'),
@@ -155,7 +155,7 @@ describe('node/connections: against real erl', { skip }, () => {
           );
           assert.equal(node.connectionState(other.node), undefined);
           for (let i = 1; i <= 50; i++) {
-            node.sendControl(atom(other.node), {
+            void node.sendControl(atom(other.node), {
               op: 'REG_SEND',
               from: handler.pid(103),
               to: atom('q'),
@@ -179,7 +179,7 @@ describe('node/connections: against real erl', { skip }, () => {
       it('a connect that fails drops the queue and reports the node down to the handler only', async () => {
         const ghost = `${uniqueName('ghost')}@${erl.node.split('@')[1]}`;
         const before = events.length;
-        node.sendControl(atom(ghost), {
+        void node.sendControl(atom(ghost), {
           op: 'REG_SEND',
           from: handler.pid(104),
           to: atom('x'),

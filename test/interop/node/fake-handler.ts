@@ -32,7 +32,7 @@ export class FakeHandler {
       const m = msg.message;
       if (m instanceof Tuple && m.elements[0] === atom('$gen_call')) {
         const [caller, tag] = (m.elements[1] as Tuple).elements as [Pid, Term];
-        this.node.sendControl(from, {
+        void this.node.sendControl(from, {
           op: 'SEND',
           from: this.pid(1),
           to: caller,
