@@ -12,7 +12,9 @@
  *
  * @module
  */
-import { isUtf8 } from 'node:buffer';
+// Buffer from node:buffer, not the global: globalThis.Buffer is a getter, called on each
+// use in a hot path.
+import { Buffer, isUtf8 } from 'node:buffer';
 import { inflateSync } from 'node:zlib';
 import { TermDecodeError } from './errors.ts';
 import { rememberFunBytes } from './fun-bytes.ts';

@@ -14,7 +14,7 @@ export * from './types.ts';
 export { Tag, tagName, type TagValue } from './tags.ts';
 export { TermDecodeError, TermEncodeError } from './errors.ts';
 export { Writer } from './writer.ts';
-export { encode, encodeInto, type EncodeOptions } from './encode.ts';
+export { encode, encodeChunks, encodeInto, type EncodeOptions } from './encode.ts';
 export {
   decode,
   decodeAt,

@@ -6,6 +6,10 @@
  * @module
  */
 
+// Buffer from node:buffer, not the global: globalThis.Buffer is a getter, called on each
+// use in a hot path.
+import { Buffer } from 'node:buffer';
+
 const INITIAL_SIZE = 1024;
 
 /**
@@ -198,6 +202,37 @@ export class Writer {
       to += c.data.length;
     }
     this.buf.copy(out, to, from, this.length);
+    return out;
+  }
+
+  /**
+   * The bytes written from `start` on as pieces, in order, without assembling them:
+   * views of this writer's buffer between the deferred arrays, and the deferred arrays
+   * themselves (see {@link Writer.deferLarge}; not copied). Their concatenation is what
+   * {@link Writer.copy} returns. The views are valid only until the next write or reset;
+   * the deferred arrays are the caller's own (their bytes go out as they are when sent).
+   *
+   * @example
+   * ```ts
+   * const w = new Writer();
+   * w.deferLarge = true;
+   * w.u8(131);
+   * encodeInto(w, tuple(atom('file'), bigBinary)); // bigBinary: 1 MiB
+   * w.pieces(); // [<83 68 02 77 04 ... 6d 00 10 00 00>, bigBinary]
+   * ```
+   */
+  pieces(start = 0): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    let from = start;
+    if (this.chunks !== undefined) {
+      for (const c of this.chunks) {
+        if (c.at < start) continue;
+        if (c.at > from) out.push(this.buf.subarray(from, c.at));
+        out.push(c.data);
+        from = c.at;
+      }
+    }
+    if (this.length > from || out.length === 0) out.push(this.buf.subarray(from, this.length));
     return out;
   }
 
