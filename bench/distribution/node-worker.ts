@@ -89,7 +89,9 @@ function oneWay(to: string, kind: 'small' | 'bulk', n: number, warm: number): Pr
       p.send(['bench_sink', to], tuple(EXPECT, k, p.pid));
       const sink = ((await p.receive()) as Tuple).elements[1] as Pid;
       const t0 = performance.now();
-      for (let i = 0; i < k; i++) p.send(sink, msg);
+      // sendAsync waits while the connection is busy, as BEAM suspends a sender; a plain
+      // send loop would queue the whole burst and drop past distBuffer.maxBytes.
+      for (let i = 0; i < k; i++) await p.sendAsync(sink, msg);
       await p.receive();
       return (performance.now() - t0) / 1000;
     };
