@@ -226,7 +226,10 @@ class Decoder {
     const base = this.sp;
     let value: Term | typeof PUSHED = this.one();
     for (;;) {
-      if (value === PUSHED) {
+      // typeof, not `=== PUSHED`: a type check inline, where comparing with a value of
+      // unknown type (a term may be a string or a number) calls the generic StrictEqual.
+      // PUSHED is the only symbol a term read can produce.
+      if (typeof value === 'symbol') {
         value = this.one();
         continue;
       }

@@ -95,10 +95,24 @@ const slotBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(
 const slotLatin1 = new Uint8Array(SLOTS);
 const slotAtom: (Atom | undefined)[] = new Array<Atom | undefined>(SLOTS);
 
+/**
+ * The slot of an atom's text: a hash of its length and five of its bytes (the first two,
+ * the middle one, the last two), not of every byte: the lookup compares every byte anyway,
+ * so two atoms that share a slot only evict each other (a slower decode, not a wrong one).
+ */
 function slotOf(b: Buffer, s: number, e: number, latin1Form: boolean): number {
-  let h = (e - s) ^ (latin1Form ? 0x9e3779b9 : 0);
-  for (let i = s; i < e; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-  return (h >>> 0) & (SLOTS - 1);
+  const n = e - s;
+  let h = n ^ (latin1Form ? 0x9e3779b9 : 0);
+  if (n > 0) {
+    h = Math.imul(h ^ b[s]!, 0x01000193);
+    h = Math.imul(h ^ b[e - 1]!, 0x01000193);
+    h = Math.imul(h ^ b[s + (n >> 1)]!, 0x01000193);
+    if (n > 3) {
+      h = Math.imul(h ^ b[s + 1]!, 0x01000193);
+      h = Math.imul(h ^ b[e - 2]!, 0x01000193);
+    }
+  }
+  return ((h >>> 0) ^ (h >>> 15)) & (SLOTS - 1);
 }
 
 /** The atom these text bytes decoded to last time, if it is still cached. */
