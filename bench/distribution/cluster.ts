@@ -71,8 +71,9 @@ export async function startWorker(): Promise<Worker> {
     });
     return outfile;
   })();
+  // BENCH_NODE_ARGS: flags for the worker processes (e.g. --cpu-prof, --trace-gc)
   const child = fork(await bundle, [], {
-    execArgv: [],
+    execArgv: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   await once(child, 'spawn');
@@ -221,9 +222,11 @@ export interface Measure {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 /**
- * Runs every measure on every column, `repeat` times; each repeat goes through all the
- * columns of a measure before the next measure, so load hits every side alike. The
- * median of the repeats goes in each cell.
+ * Runs every measure on every column, `repeat` times after one warm-up round that is
+ * thrown away (each measure warms up itself too, but the first round on fresh nodes
+ * still ran slower: the JIT's later tiers, the connections' buffers). Each repeat goes
+ * through all the columns of a measure before the next measure, so load hits every side
+ * alike. The median of the repeats goes in each cell.
  */
 export async function measureAll(
   columns: readonly Column[],
@@ -231,10 +234,12 @@ export async function measureAll(
   repeat: number,
 ): Promise<ScenarioRow[]> {
   const got = measures.map(() => columns.map(() => [] as (readonly number[])[]));
-  for (let r = 0; r < repeat; r++) {
+  for (let r = -1; r < repeat; r++) {
     for (const [mi, m] of measures.entries()) {
-      for (const [ci, c] of columns.entries())
-        got[mi]![ci]!.push(await m.run(c.client, c.server.node));
+      for (const [ci, c] of columns.entries()) {
+        const v = await m.run(c.client, c.server.node);
+        if (r >= 0) got[mi]![ci]!.push(v);
+      }
     }
   }
   return measures.flatMap((m, mi) =>
