@@ -148,14 +148,24 @@ export class FragmentError extends Error {
 
 interface Sequence {
   next: bigint;
-  parts: Buffer[];
+  /** `131, 68` and the data received so far, at `[0, size)`; room for more after it. */
+  buf: Buffer;
   size: number;
 }
 
 /**
+ * Largest buffer allocated up front for a message, from its first fragment's size times
+ * its fragment count; a bigger one grows as its fragments arrive (the count is the
+ * peer's claim, not bytes received).
+ */
+const PREALLOCATE_MAX = 16 * 1024 * 1024;
+
+/**
  * Reassembles fragmented messages. `start` and `continue` take the frame payload of a
  * `131,69` / `131,70` frame and return the whole message as a `131,68,…` payload once
- * its last fragment arrives (else `undefined`).
+ * its last fragment arrives (else `undefined`). Each fragment's data is copied once, as
+ * it arrives, into the message's buffer (sized from the first fragment: BEAM's fragments
+ * are all 64 KiB but the last), so received socket chunks are not kept.
  *
  * @example
  * ```ts
@@ -199,20 +209,18 @@ export class Reassembler {
     if (this.sequences.has(seq)) {
       throw new FragmentError('duplicate_sequence', `a second first fragment for sequence ${seq}`);
     }
-    // 131, 68 followed by everything after the fragment header.
-    const head = Buffer.allocUnsafe(2 + frame.length - FRAGMENT_HEADER_SIZE);
-    head[0] = 131;
-    head[1] = DIST_HEADER;
-    frame.copy(head, 2, FRAGMENT_HEADER_SIZE);
-    if (id === 1n) return head;
+    const data = frame.length - FRAGMENT_HEADER_SIZE;
+    if (id === 1n) return withHeader(frame, data, 2 + data);
     if (this.sequences.size >= this.limits.maxSequences) {
       throw new FragmentError('too_many_sequences', `more than ${this.limits.maxSequences} fragmented messages in flight`);
     }
     if (id > BigInt(Math.ceil(this.limits.maxBytes / FRAGMENT_SIZE)) + 1n) {
       throw new FragmentError('message_too_large', `a message of ${id} fragments exceeds ${this.limits.maxBytes} bytes`);
     }
-    this.account(head.length);
-    this.sequences.set(seq, { next: id - 1n, parts: [head], size: head.length });
+    this.account(2 + data);
+    // Room for `id` fragments the size of this one (the last is usually smaller).
+    const room = Math.min(2 + data * Number(id), PREALLOCATE_MAX, 2 + this.limits.maxBytes);
+    this.sequences.set(seq, { next: id - 1n, buf: withHeader(frame, data, Math.max(room, 2 + data)), size: 2 + data });
     return undefined;
   }
 
@@ -222,7 +230,7 @@ export class Reassembler {
 
   /**
    * As {@link Reassembler.continue}, for a frame received in pieces (views of socket
-   * chunks): the pieces are kept as they are, so the data is copied once, at the end.
+   * chunks): each piece is copied into the message's buffer, none is kept.
    */
   continueParts(frame: readonly Buffer[]): Buffer | undefined {
     let size = 0;
@@ -239,22 +247,28 @@ export class Reassembler {
     if (id !== s.next) {
       throw new FragmentError('out_of_order', `fragment ${id} of sequence ${seq} where ${s.next} was due`);
     }
-    this.account(size - FRAGMENT_HEADER_SIZE);
+    const data = size - FRAGMENT_HEADER_SIZE;
+    this.account(data);
+    if (s.size + data > s.buf.length) {
+      // Fragments larger than the first one: grow (amortised by doubling).
+      const grown = Buffer.allocUnsafe(Math.max(s.size + data, Math.min(2 * s.buf.length, 2 + this.limits.maxBytes)));
+      s.buf.copy(grown, 0, 0, s.size);
+      s.buf = grown;
+    }
     let skip = FRAGMENT_HEADER_SIZE;
     for (const p of frame) {
       if (skip >= p.length) {
         skip -= p.length;
         continue;
       }
-      s.parts.push(skip > 0 ? p.subarray(skip) : p);
+      s.size += p.copy(s.buf, s.size, skip);
       skip = 0;
     }
-    s.size += size - FRAGMENT_HEADER_SIZE;
     s.next = id - 1n;
     if (id !== 1n) return undefined;
     this.sequences.delete(seq);
     this.bytes -= s.size;
-    return Buffer.concat(s.parts, s.size);
+    return s.buf.length === s.size ? s.buf : s.buf.subarray(0, s.size);
   }
 
   private account(n: number): void {
@@ -263,4 +277,13 @@ export class Reassembler {
     }
     this.bytes += n;
   }
+}
+
+/** A buffer of `room` bytes holding `131, 68` and the first fragment's `data` bytes. */
+function withHeader(frame: Buffer, data: number, room: number): Buffer {
+  const buf = Buffer.allocUnsafe(room);
+  buf[0] = 131;
+  buf[1] = DIST_HEADER;
+  frame.copy(buf, 2, FRAGMENT_HEADER_SIZE, FRAGMENT_HEADER_SIZE + data);
+  return buf;
 }

@@ -67,3 +67,43 @@ test('dist/fragments: bounded: total bytes and sequences in flight', () => {
   r2.clear();
   assert.equal(r2.pending, 0);
 });
+
+test('dist/fragments: fragments of any size reassemble (a first one smaller than the rest, pieces)', () => {
+  const r = new Reassembler();
+  const data = Buffer.alloc(300_000);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 31) & 0xff;
+  // A peer that cuts its fragments unevenly: 100 bytes, 70 000, 1, then the rest in three pieces.
+  const cuts = [100, 70_100, 70_101, data.length];
+  const frame = (first: boolean, id: number, body: Buffer): Buffer => {
+    const head = Buffer.alloc(first ? 19 : 18);
+    head[0] = 131;
+    head[1] = first ? 69 : 70;
+    head.writeBigUInt64BE(9n, 2);
+    head.writeBigUInt64BE(BigInt(id), 10);
+    return Buffer.concat([head, body]);
+  };
+  assert.equal(r.start(frame(true, 4, data.subarray(0, cuts[0]))), undefined);
+  assert.equal(r.continue(frame(false, 3, data.subarray(cuts[0], cuts[1]))), undefined);
+  assert.equal(r.continue(frame(false, 2, data.subarray(cuts[1], cuts[2]))), undefined);
+  const last = frame(false, 1, data.subarray(cuts[2], cuts[3]));
+  const whole = r.continueParts([last.subarray(0, 5), last.subarray(5, 1000), last.subarray(1000)]);
+  assert.ok(whole);
+  assert.deepEqual(whole, Buffer.concat([Buffer.of(131, 68, 0), data]));
+  assert.equal(r.bufferedBytes, 0);
+  assert.equal(r.pending, 0);
+});
+
+test('dist/fragments: a message claiming many fragments is not allocated up front past the bound', () => {
+  const r = new Reassembler();
+  const head = Buffer.alloc(19 + FRAGMENT_SIZE);
+  head[0] = 131;
+  head[1] = 69;
+  head.writeBigUInt64BE(1n, 2);
+  head.writeBigUInt64BE(8000n, 10); // claims ~500 MiB
+  const before = process.memoryUsage().arrayBuffers;
+  assert.equal(r.start(head), undefined);
+  const allocated = process.memoryUsage().arrayBuffers - before;
+  assert.ok(allocated < 64 * 1024 * 1024, `${allocated} bytes allocated for one fragment`);
+  assert.equal(r.bufferedBytes, 2 + 1 + FRAGMENT_SIZE);
+  r.clear();
+});
