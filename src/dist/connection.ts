@@ -11,8 +11,12 @@
  * **Send path.** `send()` encodes straight into one reused {@link Writer} holding every
  * frame written in this turn of the event loop; one `setImmediate` later the batch goes to
  * the socket in one write (coalescing). A message whose encoding exceeds 64 KiB is split
- * into fragments (when FRAGMENTS is negotiated) and written one fragment per job per turn,
- * so ticks and other senders interleave with it. Per-sender order is kept: while a
+ * into fragments (when FRAGMENTS is negotiated) and written up to `fragmentBudget` bytes
+ * per job per turn, so ticks and other senders interleave with it. Binaries of 64 KiB or
+ * more in such a message are not copied: its fragments are views of the caller's arrays
+ * (`encodeChunks`' pieces) handed to the socket in one `writev`, so **an array passed to
+ * `send()` must not be changed until it has been written** (binaries are immutable in
+ * Erlang; reuse a buffer only after `'drain'` or a reply). Per-sender order is kept: while a
  * sender's fragmented message is in flight, that sender's later messages wait behind it.
  * The SequenceId identifies the sending process, as in BEAM (which uses the pid's raw
  * word): each sender gets one from a per-connection counter while it has fragmented
@@ -117,13 +121,17 @@ export interface ConnectionOptions {
 
 /** One fragmented message being written. */
 interface Outgoing {
-  /** Encoded control message and payload, without any header. */
-  readonly data: Buffer;
-  /** The buffer `data` lives in, reused once the last fragment is on the socket. */
-  readonly backing: Buffer;
+  /** Encoded control message and payload, without any header, in pieces (large binaries are the caller's arrays). */
+  readonly pieces: readonly Uint8Array[];
+  /** A buffer to reuse once the last fragment is on the socket (the batch's, when the message was encoded in it). */
+  readonly backing: Buffer | undefined;
   readonly sequenceId: bigint;
   readonly count: number;
+  /** Fragments written so far. */
   sent: number;
+  /** Where the next fragment starts: `pieces[piece]` at `offset`. */
+  piece: number;
+  offset: number;
 }
 
 /** A sender's messages waiting behind its fragmented message. */
@@ -228,6 +236,8 @@ export class Connection extends EventEmitter {
     this.fragmentBudget = options.fragmentBudget ?? 1024 * 1024;
     this.transportHighWater = options.transportHighWater ?? 2 * 1024 * 1024;
     this.reassembler = new Reassembler(options.reassembly);
+    // Large binaries are kept by reference only where they go out in fragments.
+    this.batch.deferLarge = this.fragmenting;
     this.decodeOptions = options.binaries ? { binaries: options.binaries } : {};
     this.passThroughOptions = { ...this.decodeOptions, version: true };
     this.ticker = new Ticker(options.tickTimeMs ?? DEFAULT_TICK_TIME_MS, {
@@ -298,10 +308,12 @@ export class Connection extends EventEmitter {
         }
       } catch (e) {
         b.length = start;
+        b.clearChunks();
         throw e;
       }
-      const length = b.length - start - 4;
-      const large = this.fragmenting && length - 3 > FRAGMENT_SIZE;
+      // `size` counts deferred binaries (there are some only in a message over 64 KiB).
+      const length = b.size - start - 4;
+      const large = this.fragmenting && (b.hasChunks || length - 3 > FRAGMENT_SIZE);
       // The sender's key is needed only while some sender has a fragmented message in flight.
       const sender = large || this.senders.size > 0 ? senderKey(message) : '';
       const queue = this.senders.size > 0 ? this.senders.get(sender) : undefined;
@@ -344,16 +356,31 @@ export class Connection extends EventEmitter {
   /** Moves the message encoded at `start` of the batch into a fragmented job. */
   private takeLarge(start: number, sequenceId: bigint): Outgoing {
     const b = this.batch;
-    // Hand the big encoding over without copying it; the batch gets a fresh buffer.
-    const data = b.buf.subarray(start + 4 + 3, b.length);
-    const old = b.buf;
-    b.buf = this.spares.pop() ?? Buffer.allocUnsafe(Math.max(Math.min(old.length, BATCH_KEEP), 2 * (start - this.batchStart)));
-    old.copy(b.buf, 0, this.batchStart, start);
-    b.length = start - this.batchStart;
-    this.batchStart = 0;
-    const count = Math.ceil(data.length / FRAGMENT_SIZE);
-    this.fragmentBytes += data.length + count * (4 + FRAGMENT_HEADER_SIZE) + 1;
-    return { data, backing: old, sequenceId, count, sent: 0 };
+    let pieces: Uint8Array[];
+    let backing: Buffer | undefined;
+    let length: number;
+    if (b.hasChunks) {
+      // Large binaries were not copied: keep them by reference, copy the few bytes
+      // around them out of the batch, and leave the batch as it was before this message.
+      const buf = b.buf.buffer;
+      pieces = b.pieces(start + 4 + 3).map((p) => (p.buffer === buf ? Uint8Array.prototype.slice.call(p) : p));
+      length = b.size - start - 4 - 3;
+      b.length = start;
+      b.clearChunks();
+    } else {
+      // Hand the big encoding over without copying it; the batch gets a fresh buffer.
+      const data = b.buf.subarray(start + 4 + 3, b.length);
+      backing = b.buf;
+      b.buf = this.spares.pop() ?? Buffer.allocUnsafe(Math.max(Math.min(backing.length, BATCH_KEEP), 2 * (start - this.batchStart)));
+      backing.copy(b.buf, 0, this.batchStart, start);
+      b.length = start - this.batchStart;
+      this.batchStart = 0;
+      pieces = [data];
+      length = data.length;
+    }
+    const count = Math.ceil(length / FRAGMENT_SIZE);
+    this.fragmentBytes += length + count * (4 + FRAGMENT_HEADER_SIZE) + 1;
+    return { pieces, backing, sequenceId, count, sent: 0, piece: 0, offset: 0 };
   }
 
   private scheduleFlush(): void {
@@ -386,18 +413,18 @@ export class Connection extends EventEmitter {
       while (budget > 0) {
         const job = q.current;
         const i = job.sent;
-        const data = job.data.subarray(i * FRAGMENT_SIZE, (i + 1) * FRAGMENT_SIZE);
         const first = i === 0;
         const head = Buffer.allocUnsafe(4 + FRAGMENT_HEADER_SIZE + (first ? 1 : 0));
-        head.writeUInt32BE(head.length - 4 + data.length, 0);
+        chunks.push(head);
+        const n = takeFragment(job, chunks);
+        head.writeUInt32BE(head.length - 4 + n, 0);
         writeFragmentHeader(head, 4, first, job.sequenceId, BigInt(job.count - i));
         if (first) head[4 + FRAGMENT_HEADER_SIZE] = 0; // no atom-cache refs
-        chunks.push(head, data);
         job.sent++;
-        budget -= data.length;
-        this.fragmentBytes -= data.length + head.length;
+        budget -= n;
+        this.fragmentBytes -= n + head.length;
         if (job.sent < job.count) continue;
-        done.push(job.backing);
+        if (job.backing) done.push(job.backing);
         // This job is done: release the sender's waiting frames up to its next big message.
         let next: Outgoing | undefined;
         while (q.waiting.length > 0) {
@@ -618,6 +645,23 @@ export class Connection extends EventEmitter {
       ...this.stats,
     };
   }
+}
+
+/** Appends views of the job's next fragment (up to {@link FRAGMENT_SIZE} bytes) to `out`; returns its size. */
+function takeFragment(job: Outgoing, out: Uint8Array[]): number {
+  let want = FRAGMENT_SIZE;
+  while (want > 0 && job.piece < job.pieces.length) {
+    const p = job.pieces[job.piece]!;
+    const n = Math.min(want, p.length - job.offset);
+    out.push(job.offset === 0 && n === p.length ? p : p.subarray(job.offset, job.offset + n));
+    want -= n;
+    job.offset += n;
+    if (job.offset === p.length) {
+      job.piece++;
+      job.offset = 0;
+    }
+  }
+  return FRAGMENT_SIZE - want;
 }
 
 function byteOfParts(parts: readonly Buffer[], i: number): number | undefined {

@@ -5,6 +5,7 @@ import type { ControlMessage } from '../../../src/dist/control-message.ts';
 import { DistBusyError, DistClosedError, DistProtocolError } from '../../../src/dist/errors.ts';
 import { DEFAULT_FLAGS, DFLAG } from '../../../src/dist/flags.ts';
 import { FrameReader, frame4 } from '../../../src/dist/framing.ts';
+import { Reassembler } from '../../../src/dist/fragments.ts';
 import { accept, initiate } from '../../../src/dist/handshake.ts';
 import { encode } from '../../../src/term/encode.ts';
 import { Atom, Pid, Tuple, atom, type Term } from '../../../src/term/types.ts';
@@ -122,6 +123,44 @@ test('dist/connection: a big message is fragmented; others overtake it, its send
   assert.equal(kinds.filter((k) => k === 69).length, 1);
   assert.equal(kinds.filter((k) => k === 70).length, 16);
   assert.equal(b.inspect().reassembling, 0);
+  a.close();
+});
+
+test('dist/connection: large binaries go out by reference, byte for byte what encode() writes', async () => {
+  const { a, b, ta } = await pair({ conn: { fragmentBudget: 100 * 1024 } });
+  const got = collect(b);
+  const fill = (n: number, k: number) => Uint8Array.from({ length: n }, (_, i) => (i * k) & 0xff);
+  // Binaries at, under and over the 64 KiB reference threshold, between small terms.
+  const payload = new Tuple([atom('files'), fill(65536, 3), 'x', fill(65535, 5), [fill(200_001, 7), 42], fill(10, 9)]);
+  const before = ta.written.length;
+  a.send({ op: 'SEND', from: pa, to: pb, message: payload });
+  await until(() => got.length === 1);
+  const m = got[0]!;
+  assert.ok(m.op === 'SEND');
+  assert.deepEqual(encode(m.message), encode(payload));
+  // Reassemble the fragments as written: exactly 131,68,0, the control tuple, the payload.
+  const frames = new FrameReader(4);
+  for (const c of ta.written.slice(before)) frames.push(c);
+  const r = new Reassembler();
+  let whole: Buffer | undefined;
+  for (let f = frames.next(); f !== undefined; f = frames.next()) {
+    if (typeof f === 'symbol') continue;
+    whole = (f[1] === 69 ? r.start(f) : r.continue(f)) ?? whole;
+  }
+  const control = new Tuple([22, pa, pb]);
+  assert.deepEqual(whole, Buffer.concat([Buffer.of(131, 68, 0), encode(control).subarray(1), encode(payload).subarray(1)]));
+  a.close();
+});
+
+test("dist/connection: a large binary without FRAGMENTS goes out whole in 'p' framing", async () => {
+  const { a, b } = await pair({ flagsA: DEFAULT_FLAGS & ~(DFLAG.FRAGMENTS | DFLAG.DIST_HDR_ATOM_CACHE) });
+  const got = collect(b);
+  const big = new Uint8Array(300_000).fill(0x5a);
+  a.send({ op: 'SEND', to: pb, message: new Tuple([big, 1]) });
+  await until(() => got.length === 1);
+  const m = got[0]!;
+  assert.ok(m.op === 'SEND' && m.message instanceof Tuple);
+  assert.deepEqual(encode(m.message), encode(new Tuple([big, 1])));
   a.close();
 });
 
