@@ -18,6 +18,7 @@
  */
 import type { Process } from '../process/process.ts';
 import type { Runtime } from '../process/runtime.ts';
+import { Timeouts } from '../process/timeouts.ts';
 import { Atom, type Pid, Ref, Tuple, type Term } from '../term/types.ts';
 
 /**
@@ -33,12 +34,21 @@ export type RawResult =
   | { readonly type: 'spawn_error'; readonly reason: Term }
   | { readonly type: 'timeout' };
 
-interface Pending {
+/** One outgoing call: found by its request id's number (the ref is ours). */
+class Pending {
   readonly reqId: Ref;
-  readonly resolve: (r: RawResult) => void;
-  timer: ReturnType<typeof setTimeout> | null;
-  spawned: boolean;
-  abandoned: boolean;
+  readonly key: number;
+  readonly done: (r: RawResult) => void;
+  /** The deadline bucket of the timeout (see Timeouts), or -1 when there is none. */
+  timer = -1;
+  spawned = false;
+  abandoned = false;
+
+  constructor(reqId: Ref, key: number, done: (r: RawResult) => void) {
+    this.reqId = reqId;
+    this.key = key;
+    this.done = done;
+  }
 }
 
 const SPAWN_REPLY = Atom.of('spawn_reply');
@@ -49,6 +59,8 @@ const EXECUTE_CALL = Atom.of('execute_call');
 const EXECUTE_CAST = Atom.of('execute_cast');
 const NOCONNECTION = Atom.of('noconnection');
 const MAX_TIMEOUT = 2_147_483_647;
+const NO_CONNECTION: RawResult = { type: 'spawn_error', reason: NOCONNECTION };
+const TIMED_OUT: RawResult = { type: 'timeout' };
 
 /**
  * One node's erpc caller process.
@@ -64,7 +76,16 @@ export class ErpcClient {
   private readonly runtime: Runtime;
   private proc: Process | null = null;
   private starting: Promise<Process> | null = null;
-  private readonly pending = new Map<string, Pending>();
+  /**
+   * The waiting calls, by their request id's number (the ref is made here: no string
+   * key). One call at a time (the common case) sits in `solo` and never touches the
+   * map: a `Map` that goes from one entry to none and back reallocates its table each
+   * time.
+   */
+  private solo: Pending | null = null;
+  private readonly pending = new Map<number, Pending>();
+  /** Call timeouts in 1 ms buckets, one Node timer per bucket (not one per call). */
+  private readonly timeouts = new Timeouts<Pending>((p) => this.timeout(p));
   private closed = false;
   /**
    * The group leader the caller process gives the processes it spawns remotely (BEAM
@@ -78,7 +99,7 @@ export class ErpcClient {
 
   /** How many calls wait for an answer (abandoned ones included until their spawn reply). */
   get pendingCount(): number {
-    return this.pending.size;
+    return this.pending.size + (this.solo === null ? 0 : 1);
   }
 
   /**
@@ -89,7 +110,7 @@ export class ErpcClient {
    * await client.call(atom('erl@vm'), runtime.makeRef(), atom('lists'), atom('sum'), [[1, 2]], Infinity);
    * ```
    */
-  async call(
+  call(
     node: Atom,
     res: Ref,
     module: Atom,
@@ -97,21 +118,60 @@ export class ErpcClient {
     args: readonly Term[],
     timeoutMs: number,
   ): Promise<RawResult> {
-    if (this.closed) return { type: 'spawn_error', reason: NOCONNECTION };
-    const self = this.proc !== null && this.proc.alive ? this.proc : await this.start();
     return new Promise<RawResult>((resolve) => {
-      const reqId = self.spawnRequest(node, ERPC, EXECUTE_CALL, [res, module, fn, [...args]], {
-        monitor: true,
-      });
-      const p: Pending = { reqId, resolve, timer: null, spawned: false, abandoned: false };
-      this.pending.set(reqId.key, p);
-      if (timeoutMs !== Infinity) {
-        p.timer = setTimeout(
-          () => this.timeout(self, p),
-          Math.min(Math.max(timeoutMs, 0), MAX_TIMEOUT),
-        );
-      }
+      this.request(node, res, module, fn, args, timeoutMs, resolve);
     });
+  }
+
+  /**
+   * {@link call} with a callback instead of a promise: `done` runs once with the result
+   * (the callers in this package build one promise per call around it).
+   *
+   * @example
+   * ```ts
+   * client.request(atom('erl@vm'), ref, atom('erlang'), atom('node'), [], Infinity, (r) => log(r));
+   * ```
+   */
+  request(
+    node: Atom,
+    res: Ref,
+    module: Atom,
+    fn: Atom,
+    args: readonly Term[],
+    timeoutMs: number,
+    done: (r: RawResult) => void,
+  ): void {
+    if (this.closed) return done(NO_CONNECTION);
+    const proc = this.proc;
+    if (proc !== null && proc.alive) {
+      this.send(proc, node, res, module, fn, args, timeoutMs, done);
+      return;
+    }
+    void this.start().then((self) => {
+      if (this.closed) return done(NO_CONNECTION);
+      this.send(self, node, res, module, fn, args, timeoutMs, done);
+    });
+  }
+
+  private send(
+    self: Process,
+    node: Atom,
+    res: Ref,
+    module: Atom,
+    fn: Atom,
+    args: readonly Term[],
+    timeoutMs: number,
+    done: (r: RawResult) => void,
+  ): void {
+    const reqId = self.spawnRequest(node, ERPC, EXECUTE_CALL, [res, module, fn, [...args]], {
+      monitor: true,
+    });
+    const p = new Pending(reqId, this.runtime.ids.refNumber(reqId), done);
+    if (this.solo === null) this.solo = p;
+    else this.pending.set(p.key, p);
+    if (timeoutMs !== Infinity) {
+      p.timer = this.timeouts.add(p, Math.min(Math.max(timeoutMs, 0), MAX_TIMEOUT));
+    }
   }
 
   /**
@@ -138,9 +198,11 @@ export class ErpcClient {
    */
   close(): void {
     this.closed = true;
-    for (const p of this.pending.values())
-      this.finish(p, { type: 'spawn_error', reason: NOCONNECTION });
+    const all = [...this.pending.values()];
+    if (this.solo !== null) all.push(this.solo);
+    this.solo = null;
     this.pending.clear();
+    for (const p of all) this.finish(p, NO_CONNECTION);
     const proc = this.proc;
     if (proc !== null && proc.alive) this.runtime.exit(proc.pid, Atom.of('kill'));
   }
@@ -168,48 +230,61 @@ export class ErpcClient {
     const e = m.elements;
     const ref = e[1];
     if (!(ref instanceof Ref)) return;
+    const key = this.runtime.ids.refNumber(ref);
+    if (key === -1) return;
     if (e.length === 4 && e[0] === SPAWN_REPLY) {
-      const p = this.pending.get(ref.key);
+      const p = this.lookup(key);
       if (p === undefined) return;
       if (e[2] === OK) {
         if (p.abandoned) {
           // a late spawn reply after the timeout: stop the monitor (DEMONITOR_P)
-          this.pending.delete(ref.key);
+          this.remove(key);
           self.demonitor(ref, { flush: true });
         } else {
           p.spawned = true;
         }
       } else {
-        this.pending.delete(ref.key);
+        this.remove(key);
         this.finish(p, { type: 'spawn_error', reason: e[3]! });
       }
       return;
     }
     if (e.length === 5 && e[0] === DOWN) {
-      const p = this.pending.get(ref.key);
+      const p = this.lookup(key);
       if (p === undefined) return;
-      this.pending.delete(ref.key);
+      this.remove(key);
       this.finish(p, { type: 'down', reason: e[4]! });
     }
   }
 
-  private timeout(self: Process, p: Pending): void {
-    p.timer = null;
-    if (!this.pending.has(p.reqId.key)) return;
+  private lookup(key: number): Pending | undefined {
+    const solo = this.solo;
+    return solo !== null && solo.key === key ? solo : this.pending.get(key);
+  }
+
+  private remove(key: number): void {
+    if (this.solo !== null && this.solo.key === key) this.solo = null;
+    else this.pending.delete(key);
+  }
+
+  private timeout(p: Pending): void {
+    p.timer = -1;
+    if (this.lookup(p.key) !== p) return;
     if (p.spawned) {
-      this.pending.delete(p.reqId.key);
-      if (self.alive) self.demonitor(p.reqId, { flush: true });
+      this.remove(p.key);
+      const self = this.proc;
+      if (self !== null && self.alive) self.demonitor(p.reqId, { flush: true });
     } else {
       p.abandoned = true;
     }
-    p.resolve({ type: 'timeout' });
+    p.done(TIMED_OUT);
   }
 
   private finish(p: Pending, r: RawResult): void {
-    if (p.timer !== null) {
-      clearTimeout(p.timer);
-      p.timer = null;
+    if (p.timer !== -1) {
+      this.timeouts.cancel(p, p.timer);
+      p.timer = -1;
     }
-    if (!p.abandoned) p.resolve(r);
+    if (!p.abandoned) p.done(r);
   }
 }

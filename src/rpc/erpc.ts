@@ -45,20 +45,35 @@ const NOCONNECTION = Atom.of('noconnection');
 const TIMEOUT = Atom.of('timeout');
 const BADARG = Atom.of('badarg');
 
+function valueOf(r: ErpcResult): Term {
+  if (r.ok) return r.value;
+  throw r.error;
+}
+
+function same(r: ErpcResult): ErpcResult {
+  return r;
+}
+
 function toAtom(x: Atom | string): Atom {
   return typeof x === 'string' ? Atom.of(x) : x;
 }
 
-function fail(kind: ErpcError['kind'], reason: Term, node: string, what: string): ErpcResult {
+/** `what` is the call's description, or a function making it (built only for a failure). */
+function fail(
+  kind: ErpcError['kind'],
+  reason: Term,
+  node: string,
+  what: string | (() => string),
+): ErpcResult {
+  const w = typeof what === 'string' ? what : what();
   return {
     ok: false,
-    error: new ErpcError(
-      kind,
-      reason,
-      node,
-      `erpc ${what} on ${node}: ${kind} ${formatTerm(reason)}`,
-    ),
+    error: new ErpcError(kind, reason, node, `erpc ${w} on ${node}: ${kind} ${formatTerm(reason)}`),
   };
+}
+
+function describe(module: Atom | string, fn: Atom | string, args: unknown): string {
+  return `${typeof module === 'string' ? module : module.name}:${typeof fn === 'string' ? fn : fn.name}/${Array.isArray(args) ? args.length : '?'}`;
 }
 
 /**
@@ -69,7 +84,12 @@ function fail(kind: ErpcError['kind'], reason: Term, node: string, what: string)
  * settle(res, { type: 'down', reason: tuple(res, atom('return'), 1) }, 'b@host', 'm:f/0'); // { ok: true, value: 1 }
  * ```
  */
-export function settle(res: Ref, raw: RawResult, node: string, what: string): ErpcResult {
+export function settle(
+  res: Ref,
+  raw: RawResult,
+  node: string,
+  what: string | (() => string),
+): ErpcResult {
   if (raw.type === 'timeout') return fail('error', new Tuple([ERPC, TIMEOUT]), node, what);
   if (raw.type === 'spawn_error') return fail('error', new Tuple([ERPC, raw.reason]), node, what);
   const r = raw.reason;
@@ -131,16 +151,14 @@ export class Erpc {
    * const sum = await node.rpc.erpc.call('erl@vm', 'lists', 'sum', [[1, 2, 3]], 5000); // 6
    * ```
    */
-  async call(
+  call(
     node: Atom | string,
     module: Atom | string,
     fn: Atom | string,
     args: readonly Term[] = [],
     timeoutMs = Infinity,
   ): Promise<Term> {
-    const r = await this.settled(node, module, fn, args, timeoutMs);
-    if (r.ok) return r.value;
-    throw r.error;
+    return this.run(node, module, fn, args, timeoutMs, valueOf);
   }
 
   /**
@@ -153,32 +171,60 @@ export class Erpc {
    * if (!r.ok) console.log(r.error.reason);
    * ```
    */
-  async settled(
+  settled(
     node: Atom | string,
     module: Atom | string,
     fn: Atom | string,
     args: readonly Term[] = [],
     timeoutMs = Infinity,
   ): Promise<ErpcResult> {
-    const n = toAtom(node);
-    const what = `${typeof module === 'string' ? module : module.name}:${typeof fn === 'string' ? fn : fn.name}/${Array.isArray(args) ? args.length : '?'}`;
-    if (!Array.isArray(args) || !(typeof timeoutMs === 'number' && timeoutMs >= 0)) {
-      return fail('error', new Tuple([ERPC, BADARG]), n.name, what);
-    }
-    const problem = termProblem(args);
-    if (problem !== null) {
-      // erpc:call's badarg, naming what cannot be encoded (it would be dropped on the wire)
-      return fail('error', new Tuple([ERPC, BADARG]), n.name, `${what} (args${problem})`);
-    }
-    const rt = this.host.runtime;
-    const res = rt.makeRef();
-    const m = toAtom(module);
-    const f = toAtom(fn);
-    const raw =
-      n === rt.node
-        ? await this.local(res, m, f, args, timeoutMs)
-        : await this.client.call(n, res, m, f, args, timeoutMs);
-    return settle(res, raw, n.name, what);
+    return this.run(node, module, fn, args, timeoutMs, same);
+  }
+
+  /**
+   * @internal The call, its settled result mapped by `map` (which may throw: the
+   * promise then rejects). One promise per call, whatever the caller (`call`, `settled`,
+   * `rpc.call`).
+   */
+  run<T>(
+    node: Atom | string,
+    module: Atom | string,
+    fn: Atom | string,
+    args: readonly Term[],
+    timeoutMs: number,
+    map: (r: ErpcResult) => T,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const deliver = (r: ErpcResult): void => {
+        let v: T;
+        try {
+          v = map(r);
+        } catch (e) {
+          reject(e);
+          return;
+        }
+        resolve(v);
+      };
+      const n = toAtom(node);
+      const what = (): string => describe(module, fn, args);
+      if (!Array.isArray(args) || !(typeof timeoutMs === 'number' && timeoutMs >= 0)) {
+        return deliver(fail('error', new Tuple([ERPC, BADARG]), n.name, what));
+      }
+      const problem = termProblem(args);
+      if (problem !== null) {
+        // erpc:call's badarg, naming what cannot be encoded (it would be dropped on the wire)
+        return deliver(
+          fail('error', new Tuple([ERPC, BADARG]), n.name, `${what()} (args${problem})`),
+        );
+      }
+      const rt = this.host.runtime;
+      const res = rt.makeRef();
+      const m = toAtom(module);
+      const f = toAtom(fn);
+      const done = (raw: RawResult): void => deliver(settle(res, raw, n.name, what));
+      if (n === rt.node) void this.local(res, m, f, args, timeoutMs).then(done);
+      else this.client.request(n, res, m, f, args, timeoutMs, done);
+    });
   }
 
   /**

@@ -301,6 +301,26 @@ export async function execute(
   self: Process,
   req: CallRequest,
 ): Promise<Outcome> {
+  return executeNow(registry, host, self, req);
+}
+
+/**
+ * {@link execute} without a promise when it can: a function that returns a plain value
+ * (or throws) gives its outcome at once; one that returns a promise gives a promise of
+ * the outcome.
+ *
+ * @example
+ * ```ts
+ * const out = executeNow(registry, node, self, { module: m, function: f, args: [], caller: undefined });
+ * if (out instanceof Promise) await out;
+ * ```
+ */
+export function executeNow(
+  registry: ModuleRegistry,
+  host: RpcHost,
+  self: Process,
+  req: CallRequest,
+): Outcome | Promise<Outcome> {
   const { module: m, function: f, args: a } = req;
   if (!(m instanceof Atom) || !(f instanceof Atom) || !Array.isArray(a)) {
     return { kind: 'error', reason: BADARG, stack: [new Tuple([ERLANG, APPLY, [m, f, a], []])] };
@@ -319,22 +339,30 @@ export async function execute(
     module: m,
     function: f,
   };
+  let value: unknown;
   try {
-    let value = fn.apply(ctx, args as Term[]);
-    if (isThenable(value)) value = await value;
-    if (value === undefined) return { kind: 'return', value: OK };
-    const bad = nonTermPath(value, '', 0);
-    if (bad !== null) {
-      return {
-        kind: 'error',
-        reason: new Tuple([BAD_RETURN, bad]),
-        stack: [new Tuple([m, f, args.length, []])],
-      };
-    }
-    return { kind: 'return', value: value as Term };
+    value = fn.apply(ctx, args as Term[]);
   } catch (e) {
     return outcomeOf(e, m, f, args.length);
   }
+  if (!isThenable(value)) return returned(value, m, f, args.length);
+  return Promise.resolve(value).then(
+    (v) => returned(v, m, f, args.length),
+    (e: unknown) => outcomeOf(e, m, f, args.length),
+  );
+}
+
+function returned(value: unknown, m: Atom, f: Atom, arity: number): Outcome {
+  if (value === undefined) return { kind: 'return', value: OK };
+  const bad = nonTermPath(value, '', 0);
+  if (bad !== null) {
+    return {
+      kind: 'error',
+      reason: new Tuple([BAD_RETURN, bad]),
+      stack: [new Tuple([m, f, arity, []])],
+    };
+  }
+  return { kind: 'return', value: value as Term };
 }
 
 /**

@@ -137,14 +137,14 @@ export class Rpc {
    * await node.rpc.call('dead@vm', 'erlang', 'node', []); // {badrpc, nodedown}
    * ```
    */
-  async call(
+  call(
     node: Atom | string,
     module: Atom | string,
     fn: Atom | string,
     args: readonly Term[] = [],
     timeoutMs = Infinity,
   ): Promise<Term> {
-    return rpcResult(await this.erpc.settled(node, module, fn, args, timeoutMs));
+    return this.erpc.run(node, module, fn, args, timeoutMs, rpcResult);
   }
 
   /**

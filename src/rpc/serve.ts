@@ -22,7 +22,7 @@ import type { SpawnRequestMessage } from '../dist/control-message.ts';
 import type { Process, ProcessBody } from '../process/process.ts';
 import { Atom, Tuple, type Term } from '../term/types.ts';
 import { formatTerm } from '../process/format.ts';
-import { execute, type ModuleRegistry, type Outcome, type RpcHost } from './modules.ts';
+import { execute, executeNow, type ModuleRegistry, type Outcome, type RpcHost } from './modules.ts';
 
 const ERPC = Atom.of('erpc');
 const EXECUTE_CALL = Atom.of('execute_call');
@@ -102,15 +102,18 @@ export function spawnHandler(
     const args = req.args;
     if (req.module === ERPC && req.function === EXECUTE_CALL && args.length === 4) {
       const [res, m, f, a] = args as [Term, Term, Term, Term];
-      return async (self) => {
+      return (self) => {
         self.setLabel('erpc:execute_call/4');
-        const out = await execute(registry, host, self, {
+        // a function that answers at once exits in this same run of the body: no promise,
+        // no extra microtask (its SPAWN_REPLY and DOWN leave in one write)
+        const out = executeNow(registry, host, self, {
           module: m,
           function: f,
           args: a,
           caller: req.from,
         });
-        exitWith(self, erpcExitReason(res, out));
+        if (!(out instanceof Promise)) return exitWith(self, erpcExitReason(res, out));
+        return out.then((o) => exitWith(self, erpcExitReason(res, o)));
       };
     }
     if (req.module === ERPC && req.function === EXECUTE_CAST && args.length === 3) {
