@@ -419,6 +419,9 @@ interface Shape {
 const MAX_SHAPES = 1024;
 const MAX_SHAPES_PER_KEY = 8;
 const shapes = new Map<string, Shape>();
+/** The shape writeObject used last: tried before the cache. */
+let lastShape: Shape | undefined;
+const NO_KEYS: readonly string[] = [];
 
 /**
  * The keys and values of the objects being written, outermost first: writeObject reads an
@@ -464,7 +467,10 @@ function shapeAt(base: number, n: number): Shape | undefined {
     atoms,
     next: chain < MAX_SHAPES_PER_KEY ? head : undefined,
   };
-  if (shapes.size >= MAX_SHAPES) shapes.clear();
+  if (shapes.size >= MAX_SHAPES) {
+    shapes.clear();
+    lastShape = undefined;
+  }
   shapes.set(first, shape);
   return shape;
 }
@@ -503,13 +509,23 @@ function writeObject(w: Writer, obj: Readonly<Record<string, Term>>, depth: numb
   }
   const base = top;
   let n = 0;
+  // The keys are checked against the last shape written as they come; they are stored
+  // (for shapeAt) only from the first one that differs.
+  const last = lastShape;
+  const lastKeys = last !== undefined ? last.keys : NO_KEYS;
+  let same = true;
   try {
     for (const key in obj) {
       if (n === FLATMAP_LIMIT) {
         releaseStack(base, base + n);
         return writeObjectKeys(w, obj, depth);
       }
-      stackKeys[base + n] = key;
+      if (!same) stackKeys[base + n] = key;
+      else if (lastKeys[n] !== key) {
+        same = false;
+        for (let j = 0; j < n; j++) stackKeys[base + j] = lastKeys[j]!;
+        stackKeys[base + n] = key;
+      }
       stackValues[base + n] = obj[key];
       top = base + ++n;
     }
@@ -521,10 +537,16 @@ function writeObject(w: Writer, obj: Readonly<Record<string, Term>>, depth: numb
     w.u8(Tag.MAP_EXT).u32(0);
     return;
   }
-  const shape = shapeAt(base, n);
-  if (shape === undefined) {
-    releaseStack(base, base + n);
-    return writeObjectKeys(w, obj, depth);
+  let shape: Shape;
+  if (same && n === lastKeys.length && last !== undefined) shape = last;
+  else {
+    if (same) for (let j = 0; j < n; j++) stackKeys[base + j] = lastKeys[j]!;
+    const found = shapeAt(base, n);
+    if (found === undefined) {
+      releaseStack(base, base + n);
+      return writeObjectKeys(w, obj, depth);
+    }
+    shape = lastShape = found;
   }
   const { sorted, order, atoms } = shape;
   if (w.length + 5 > w.buf.length) w.ensure(5);

@@ -336,4 +336,28 @@ describe('term/encode: plain objects', () => {
       delete proto.leaked;
     }
   });
+
+  it('encode the same bytes whatever shapes came before (prefixes, nesting, alternation)', () => {
+    // Each object against the map with the same entries: keys sorted, as term_to_binary has them.
+    const viaMap = (o: Record<string, Term>): Buffer =>
+      encode(new Map(Object.entries(o).map(([k, v]) => [atom(k), v] as [Term, Term])));
+    const objects: Record<string, Term>[] = [
+      { b: 1, a: 2 },
+      { b: 1, a: 2, c: 3 },
+      { b: 1 },
+      { b: 1, a: 2 },
+      { a: 2, b: 1 },
+      { x: 1, y: 2 },
+      { b: 1, a: 2 },
+      {},
+      { b: 1, a: 2 },
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const o of objects) assert.deepEqual(encode(o), viaMap(o));
+    }
+    const nested = { b: { b: 1, a: { z: 0 } }, a: [{ b: 1, a: 2 }, { c: 3 }] };
+    for (let round = 0; round < 3; round++) {
+      assert.deepEqual(decode(encode(nested)), nested);
+    }
+  });
 });
