@@ -294,6 +294,18 @@ function inProcess<T>(
   });
 }
 
+/** Whether `t` is the call's tag `[alias | Mref]` (the same object, or a decoded copy). */
+function isCallTag(t: Term | undefined, tag: ImproperList, mref: Ref): boolean {
+  return (
+    t === tag ||
+    (t instanceof ImproperList &&
+      t.elements.length === 1 &&
+      t.elements[0] === ALIAS &&
+      t.tail instanceof Ref &&
+      sameRef(t.tail, mref))
+  );
+}
+
 /**
  * `gen:call/4`: sends `{Label, {Self, [alias|Mref]}, Request}` and waits. Rejects with the
  * bare exit reason (`noproc`, `timeout`, `{nodedown, N}`, the server's exit reason).
@@ -336,27 +348,20 @@ function genCall(
   } catch {
     // an unregistered local name: the monitor already queued DOWN noproc
   }
-  const isTag = (t: Term | undefined): boolean =>
-    t === tag ||
-    (t instanceof ImproperList &&
-      t.elements.length === 1 &&
-      t.elements[0] === ALIAS &&
-      t.tail instanceof Ref &&
-      sameRef(t.tail, mref));
-  const match = (m: Term): boolean =>
-    m instanceof Tuple &&
-    ((m.elements.length === 2 && isTag(m.elements[0])) ||
-      (m.elements.length === 5 &&
-        m.elements[0] === DOWN &&
-        m.elements[1] instanceof Ref &&
-        sameRef(m.elements[1], mref)));
+  // one closure per call: the reply {Tag, Reply} or the monitor's DOWN
+  const match = (m: Term): boolean => {
+    if (!(m instanceof Tuple)) return false;
+    const el = m.elements;
+    if (el.length === 2) return isCallTag(el[0], tag, mref);
+    return el.length === 5 && el[0] === DOWN && el[1] instanceof Ref && sameRef(el[1], mref);
+  };
   const received = self.receive(match, timeout === 5000 ? FIVE_SECONDS : { timeout });
   return received.then((r) => {
     const m = r as Tuple | undefined;
     if (m === undefined) {
       self.demonitor(mref, FLUSH);
       const late = self.poll(
-        (x) => x instanceof Tuple && x.elements.length === 2 && isTag(x.elements[0]),
+        (x) => x instanceof Tuple && x.elements.length === 2 && isCallTag(x.elements[0], tag, mref),
       ) as Tuple | undefined;
       if (late !== undefined) return late.elements[1]!;
       throw fail(TIMEOUT);

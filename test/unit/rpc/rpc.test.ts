@@ -167,6 +167,25 @@ describe('rpc: between runtimes in memory', () => {
     });
   });
 
+  it('rpc/erpc: overlapping calls get their own answers, a timed-out one among them', async () => {
+    // the first call waits alone, the others queue beside it; it times out first
+    const first = a.call('b@mem', 'my_mod', 'slow', [300], 30);
+    const others = Promise.all([
+      a.call('b@mem', 'my_mod', 'echo', ['two']),
+      a.call('b@mem', 'my_mod', 'slow', [60]),
+      a.erpc.call('b@mem', 'my_mod', 'add', [1, 2], 5000),
+      a.erpc.settled('b@mem', 'my_mod', 'thrower', [atom('t')]),
+    ]);
+    assert.equal(text(await first), '{badrpc,timeout}');
+    const [two, done, three, thrown] = await others;
+    assert.equal(text(two), '<<"two">>');
+    assert.equal(text(done), '<<"done">>');
+    assert.equal(three, 3);
+    assert.ok(!thrown.ok && thrown.error.kind === 'throw' && text(thrown.error.reason) === 't');
+    // and a call on its own afterwards
+    assert.equal(await a.call('b@mem', 'my_mod', 'add', [2, 2]), 4);
+  });
+
   it('rpc/erpc: arguments that are not terms are refused at once with badarg', async () => {
     await assert.rejects(
       a.erpc.call('b@mem', 'my_mod', 'echo', [[1, undefined as never]]),
