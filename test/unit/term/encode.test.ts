@@ -355,7 +355,7 @@ describe('term/encode: plain objects', () => {
     for (let round = 0; round < 3; round++) {
       for (const o of objects) assert.deepEqual(encode(o), viaMap(o));
     }
-    const nested = { b: { b: 1, a: { z: 0 } }, a: [{ b: 1, a: 2 }, { c: 3 }] };
+    const nested: Term = { b: { b: 1, a: { z: 0 } }, a: [{ b: 1, a: 2 }, { c: 3 }] };
     for (let round = 0; round < 3; round++) {
       assert.deepEqual(decode(encode(nested)), nested);
     }
