@@ -214,6 +214,8 @@ export class Connection extends EventEmitter {
   private warnedNoListener = false;
   private readonly decodeOptions: { binaries?: BinaryMode; version?: boolean };
   private readonly passThroughOptions: { binaries?: BinaryMode; version: true };
+  /** `decodeOptions` plus the message's atom refs, refilled per message. */
+  private readonly atomOptions: { binaries?: BinaryMode };
   private stats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, ticksOut: 0 };
 
   constructor(options: ConnectionOptions) {
@@ -240,6 +242,7 @@ export class Connection extends EventEmitter {
     this.batch.deferLarge = this.fragmenting;
     this.decodeOptions = options.binaries ? { binaries: options.binaries } : {};
     this.passThroughOptions = { ...this.decodeOptions, version: true };
+    this.atomOptions = { ...this.decodeOptions };
     this.ticker = new Ticker(options.tickTimeMs ?? DEFAULT_TICK_TIME_MS, {
       tick: () => this.writeTick(),
       timeout: () => {
@@ -561,11 +564,11 @@ export class Connection extends EventEmitter {
   /** `buf[offset]` is NumberOfAtomCacheRefs of a `131,68` header. */
   private handleMessage(buf: Buffer, offset: number): void {
     const header = readDistHeader(buf, offset, this.atomCache);
-    const control = decodeTermAt(buf, header.offset, header.atoms, this.decodeOptions);
+    const control = decodeTermAt(buf, header.offset, header.atoms, this.decodeOptions, this.atomOptions);
     let payload: Term | undefined;
     let end = control.offset;
     if (hasPayloadOf(control.term)) {
-      const p = decodeTermAt(buf, end, header.atoms, this.decodeOptions);
+      const p = decodeTermAt(buf, end, header.atoms, this.decodeOptions, this.atomOptions);
       payload = p.term;
       end = p.offset;
     }

@@ -38,7 +38,8 @@ export function encodeTermInto(writer: Writer, term: Term): void {
 
 /**
  * Decodes one term at `offset` (no version byte unless `version`), with the header's
- * atom refs.
+ * atom refs. `scratch`, when given, is an options object of the caller's that is filled
+ * in and reused (no object per call on a connection's receive path).
  *
  * @example
  * ```ts
@@ -50,8 +51,17 @@ export function decodeTermAt(
   offset: number,
   atoms: readonly (Atom | undefined)[] | undefined,
   options?: DecodeOptions & { version?: boolean },
+  scratch?: DecodeOptions & { version?: boolean },
 ): { term: Term; offset: number } {
-  const r = decodeAt(buf, offset, atoms ? { ...options, atomRefs: atoms } : options);
+  let opts = options;
+  if (atoms) {
+    if (scratch) {
+      scratch.atomRefs = atoms;
+      opts = scratch;
+    } else opts = { ...options, atomRefs: atoms };
+  }
+  const r = decodeAt(buf, offset, opts);
+  if (scratch) scratch.atomRefs = undefined;
   return { term: r.value, offset: r.offset };
 }
 
