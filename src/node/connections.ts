@@ -301,7 +301,7 @@ export class Connections {
    * Sends a control message to `node`, connecting first when needed (the message waits
    * in order). Never throws for connection trouble: a failed connect reports the node
    * down to the local handler instead. Returns `undefined`, or — when the connection is
-   * busy after this message (its buffer at the busy limit, or its setup queue full) — a
+   * busy after this message (its buffer at the busy limit, or still being set up) — a
    * promise that resolves when it is not any more (see {@link whenWritable}).
    */
   send(node: string, msg: ControlMessage): Promise<void> | undefined {
@@ -322,17 +322,21 @@ export class Connections {
       return this.busyOf(rec);
     }
     rec.waiting.push(msg);
-    return rec.waiting.length >= this.config.maxWaiting ? this.busyOf(rec) : undefined;
+    // Queued messages are not encoded yet, so their bytes are unknown: a sender that
+    // waits waits for the setup to end, then for the connection's own busy limit.
+    return this.busyOf(rec);
   }
 
   /**
    * Resolves once `node`'s connection can take more without passing its busy limit: at
-   * once when it is not busy (or there is no connection), else on its drain, its close,
-   * or (while it is being set up with a full queue) the end of the setup.
+   * once when it is not busy (or there is no connection), else on its drain or close,
+   * or — while it is being set up — at the end of the setup.
    */
   whenWritable(node: string): Promise<void> {
-    const busy = this.table.get(node)?.busy;
-    return busy === undefined ? Promise.resolve() : busy.promise;
+    const rec = this.table.get(node);
+    if (rec === undefined) return Promise.resolve();
+    if (rec.state === 'pending') return this.busyOf(rec);
+    return rec.busy === undefined ? Promise.resolve() : rec.busy.promise;
   }
 
   /** Writes to an up connection; the busy promise when it is over its busy limit. */

@@ -268,7 +268,7 @@ export class Node {
    * to this node goes straight to the handler.
    *
    * Returns `undefined`, or a promise when the connection to `to` is busy after this
-   * message (its outgoing buffer past `distBuffer.busyLimit`, or its setup queue full):
+   * message (its outgoing buffer past `distBuffer.busyLimit`, or still being set up):
    * the message is queued all the same, and the promise resolves once the connection
    * drained below the limit or closed. Awaiting it is how a sender slows down to the
    * peer's pace, as BEAM suspends a process that sends on a busy distribution port;
@@ -293,7 +293,7 @@ export class Node {
   /**
    * Resolves once the connection to `node` is not busy: at once when its outgoing buffer
    * is under `distBuffer.busyLimit` (or there is no connection), else when it drains or
-   * closes. Never rejects.
+   * closes; while it is being set up, when the setup ends. Never rejects.
    *
    * @example
    * ```ts

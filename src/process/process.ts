@@ -305,7 +305,7 @@ export class Process {
    * sends on a busy distribution port (it is suspended), so a producer paced by
    * `sendAsync` never outruns a slow peer and never loses messages to the buffer's hard
    * limit. Local sends, and remote ones on a connection that is not busy, resolve at
-   * once (after one microtask). The message is queued before the wait: it is never
+   * once (after one microtask); a send that starts a connection waits for its setup. The message is queued before the wait: it is never
    * dropped for being busy. Never rejects (a closed connection loses the message, as
    * `send` does).
    *

@@ -76,6 +76,30 @@ describe('process: sendAsync waits on a busy connection', () => {
     });
   });
 
+  it('a send that starts a connection waits for the setup to end (up, or failed)', async () => {
+    const fresh = await SlowPeer.start('sa_fresh', HOST, COOKIE, daemon.port);
+    try {
+      const states: unknown[] = [];
+      let finished = false;
+      rt.spawn(async (self) => {
+        await self.sendAsync(['sink', fresh.name], atom('first'));
+        states.push(node.connectionState(fresh.name));
+        await self.sendAsync(['sink', `sa_nobody@${HOST}`], atom('lost'));
+        states.push(node.connectionState(`sa_nobody@${HOST}`));
+        finished = true;
+      });
+      await until(() => finished, 'both sends resolve');
+      assert.deepEqual(states, ['up', undefined]);
+      await until(
+        () => fresh.received.some((m) => m.op === 'REG_SEND' && m.message === atom('first')),
+        'the first message arrives',
+      );
+    } finally {
+      node.disconnect(fresh.name);
+      await fresh.stop();
+    }
+  });
+
   it('resolves at once for local destinations and connections that are not busy', async () => {
     const got: unknown[] = [];
     const sink = rt.spawn((self) => self.handle((m) => void got.push(m)));
