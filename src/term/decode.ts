@@ -386,7 +386,25 @@ class Decoder {
         this.need(p, 5, tag);
         this.pos = p + 5;
         return (buf[p + 1]! << 24) | (buf[p + 2]! << 16) | (buf[p + 3]! << 8) | buf[p + 4]!;
-      case Tag.SMALL_ATOM_UTF8_EXT:
+      case Tag.SMALL_ATOM_UTF8_EXT: {
+        // The common case without the call to atom(): an atom seen before.
+        const e = p + 2 + (buf[p + 1] ?? 0);
+        if (e <= this.end) {
+          const cached = cachedAtom(buf, p + 2, e, false);
+          if (cached !== undefined) {
+            this.pos = e;
+            return cached === ATOM_TRUE
+              ? true
+              : cached === ATOM_FALSE
+                ? false
+                : cached === ATOM_NIL
+                  ? null
+                  : cached;
+          }
+        }
+        const a = this.atom();
+        return a === ATOM_TRUE ? true : a === ATOM_FALSE ? false : a === ATOM_NIL ? null : a;
+      }
       case Tag.ATOM_UTF8_EXT:
       case Tag.ATOM_EXT:
       case Tag.SMALL_ATOM_EXT:
