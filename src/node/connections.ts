@@ -168,6 +168,12 @@ interface Busy {
 const HOST_CACHE_MS = 10_000;
 
 /**
+ * How long the listen port of a node we connected to is reused for a reconnect without
+ * asking its port mapper again (a failed dial asks it after all).
+ */
+const PORT_CACHE_MS = 10_000;
+
+/**
  * `inspect()` output for one connection.
  *
  * @example
@@ -228,6 +234,8 @@ export class Connections {
   private readonly sockets = new Set<Socket>();
   /** Host names resolved lately (see `resolveHost`). */
   private readonly addresses = new Map<string, { address: string; expires: number }>();
+  /** Listen ports of nodes connected to lately (see `PORT_CACHE_MS`). */
+  private readonly ports = new Map<string, { port: number; expires: number }>();
 
   private readonly distLogger: DistLogger;
 
@@ -444,20 +452,11 @@ export class Connections {
       refuse(`connection attempt with disallowed node ${node} (not in the allow list)`);
       return rec;
     }
-    const run = async (): Promise<Connection> => {
-      const { alive, host } = splitNodeName(node);
-      const deadline = Date.now() + this.config.setupTimeoutMs;
-      const address = await this.resolveHost(host);
-      const info = await lookup(alive, address, {
-        epmdPort: this.config.epmdPort,
-        timeoutMs: this.config.setupTimeoutMs,
-      }).catch((e: unknown) => {
-        this.addresses.delete(host); // perhaps the host moved: look it up again next time
-        throw e;
-      });
-      if (!info) throw new Error(`the port mapper on ${host} has no node named ${alive}`);
+    const { alive, host } = splitNodeName(node);
+    const deadline = Date.now() + this.config.setupTimeoutMs;
+    const handshakeAt = async (address: string, port: number): Promise<Connection> => {
       if (cancelled) throw new Error('cancelled');
-      socket = await dial(address, info.port, Math.max(1, deadline - Date.now()));
+      socket = await dial(address, port, Math.max(1, deadline - Date.now()));
       if (cancelled) {
         socket.destroy();
         throw new Error('cancelled');
@@ -474,6 +473,36 @@ export class Connections {
         logger: this.distLogger,
         connection: this.config.buffer,
       });
+    };
+    const run = async (): Promise<Connection> => {
+      const address = await this.resolveHost(host);
+      // A reconnect within PORT_CACHE_MS dials the port the last connection used; if
+      // that fails as a moved or restarted node would (nothing listening, another
+      // name answering, the socket closed), the port mapper is asked after all.
+      const known = this.ports.get(node);
+      if (known !== undefined && known.expires > Date.now()) {
+        try {
+          return await handshakeAt(address, known.port);
+        } catch (e) {
+          this.ports.delete(node);
+          if (cancelled || !mayHaveMoved(e) || Date.now() >= deadline) throw e;
+        }
+      }
+      const info = await lookup(alive, address, {
+        epmdPort: this.config.epmdPort,
+        timeoutMs: Math.max(1, deadline - Date.now()),
+      }).catch((e: unknown) => {
+        this.addresses.delete(host); // perhaps the host moved: look it up again next time
+        throw e;
+      });
+      if (!info) throw new Error(`the port mapper on ${host} has no node named ${alive}`);
+      const conn = await handshakeAt(address, info.port);
+      if (this.ports.size >= 1024) {
+        const now = Date.now();
+        for (const [n, p] of this.ports) if (p.expires <= now) this.ports.delete(n);
+      }
+      this.ports.set(node, { port: info.port, expires: Date.now() + PORT_CACHE_MS });
+      return conn;
     };
     run().then(
       (conn) => {
@@ -893,6 +922,15 @@ function dial(host: string, port: number, timeoutMs: number): Promise<Socket> {
       reject(e);
     });
   });
+}
+
+/**
+ * Whether a failed dial of a remembered port may mean the node now listens elsewhere
+ * (not a refusal by the node itself, such as a cookie mismatch or a simultaneous connect).
+ */
+function mayHaveMoved(err: unknown): boolean {
+  if (!(err instanceof HandshakeError)) return true;
+  return err.status === 'name_mismatch' || err.status === 'closed' || err.status === 'bad_frame';
 }
 
 function describeFailure(err: unknown): string {

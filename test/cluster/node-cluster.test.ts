@@ -249,6 +249,23 @@ describe('cluster/node: beamlink nodes together', () => {
     assert.equal(info?.creation, b2.creation);
   });
 
+  it('a reconnect soon after a disconnect dials the port it used, without the port mapper', async () => {
+    const ownEpmd = await EpmdDaemon.start({ port: 0 });
+    const a = await startTestNode('pa', { cookie: 'cluster', epmdPort: ownEpmd.port });
+    const b = await startTestNode('pb', { cookie: 'cluster', epmdPort: ownEpmd.port });
+    try {
+      assert.equal(await a.ping(b.name), 'pong');
+      a.disconnect(b.name);
+      await until(() => b.connectionState(a.name) === undefined, 'b sees the disconnect', 5_000);
+      await ownEpmd.stop(); // nobody can look b up any more
+      assert.equal(await a.ping(b.name), 'pong');
+    } finally {
+      await a.stop();
+      await b.stop();
+      await ownEpmd.stop();
+    }
+  });
+
   it('a pid of an earlier incarnation is never delivered to the new one', async () => {
     const a = await start('ia');
     const bName = uniqueName('ib');
