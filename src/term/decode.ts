@@ -262,7 +262,15 @@ class Decoder {
             } else break;
           }
           this.pos = p;
-          if (f.i === f.n) f.kind = K_TAIL;
+          if (f.i === f.n) {
+            if (p < this.end && buf[p] === Tag.NIL_EXT) {
+              // A proper list, the common case: done without reading [] as a tail.
+              this.pos = p + 1;
+              value = items;
+              break;
+            }
+            f.kind = K_TAIL;
+          }
           value = this.one();
           continue;
         }
