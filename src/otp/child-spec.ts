@@ -14,7 +14,7 @@
  * @module
  */
 import { ChildSpecError } from './errors.ts';
-import { termKey } from './term-key.ts';
+import { termKey } from '../term/term-key.ts';
 import type { Process } from '../process/process.ts';
 import { Atom, atom, Pid, tuple, Tuple, type Term } from '../term/types.ts';
 

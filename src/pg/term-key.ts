@@ -1,7 +1,7 @@
 /**
- * pg keys groups by `termKey` (any term; equal keys exactly for `=:=` terms). It lives in
- * the otp layer, where supervisors key child ids with the same function.
+ * pg keys groups by `termKey` (any term; equal keys exactly for `=:=` terms), the term
+ * layer's function that supervisors also key child ids with.
  *
  * @module
  */
-export { termKey } from '../otp/term-key.ts';
+export { termKey } from '../term/term-key.ts';

@@ -37,4 +37,5 @@ export {
 } from './dist-header.ts';
 export { compare, compareMapKeys, compareText, Kind, termKind } from './compare.ts';
 export { equals } from './equals.ts';
+export { termKey } from './term-key.ts';
 export { format, setLocalNodeForPrinting, type FormatOptions } from './format.ts';
