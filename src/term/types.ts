@@ -202,9 +202,11 @@ export class Pid {
     this.creation = creation;
   }
 
-  /** A string that is the same for equal pids: usable as a `Map` key. */
+  #key: string | undefined = undefined;
+
+  /** A string that is the same for equal pids: usable as a `Map` key (made once per pid). */
   get key(): string {
-    return `${this.node.name}|${this.id}|${this.serial}|${this.creation}`;
+    return (this.#key ??= `${this.node.name}|${this.id}|${this.serial}|${this.creation}`);
   }
 }
 
@@ -228,9 +230,11 @@ export class Ref {
     this.ids = ids;
   }
 
-  /** A string that is the same for equal references: usable as a `Map` key. */
+  #key: string | undefined = undefined;
+
+  /** A string that is the same for equal references: usable as a `Map` key (made once per ref). */
   get key(): string {
-    return `${this.node.name}|${this.creation}|${this.ids.join('.')}`;
+    return (this.#key ??= `${this.node.name}|${this.creation}|${this.ids.join('.')}`);
   }
 }
 
