@@ -92,6 +92,12 @@ function fail(message: string, offset: number): never {
   throw new TermDecodeError(message, offset, Tag.DIST_HEADER);
 }
 
+/** The `i`-th half-byte of the flags at `flagsAt` (even ones low, odd ones high). */
+function halfByte(buf: Uint8Array, flagsAt: number, i: number): number {
+  const b = buf[flagsAt + (i >> 1)]!;
+  return i & 1 ? b >> 4 : b & 0x0f;
+}
+
 /**
  * Decodes the atom-cache part of a header, starting at its `NumberOfAtomCacheRefs` byte:
  * the part shared by `131, 68` and the first fragment (`131, 69, SeqId, FragId, ...`).
@@ -112,15 +118,11 @@ export function decodeAtomCacheRefs(buf: Uint8Array, offset: number, cache: Atom
   const flagBytes = (n >> 1) + 1;
   if (p + flagBytes > end) fail(`needs ${flagBytes} flag bytes`, p);
   const flagsAt = p;
-  const half = (i: number): number => {
-    const b = buf[flagsAt + (i >> 1)]!;
-    return i & 1 ? b >> 4 : b & 0x0f;
-  };
-  const longAtoms = (half(n) & 1) === 1;
+  const longAtoms = (halfByte(buf, flagsAt, n) & 1) === 1;
   p += flagBytes;
   const refs = new Array<Atom>(n);
   for (let i = 0; i < n; i++) {
-    const f = half(i);
+    const f = halfByte(buf, flagsAt, i);
     const segment = f & 0x07;
     if (p >= end) fail(`atom cache ref ${i} is missing`, p);
     const index = segment * 256 + buf[p]!;
