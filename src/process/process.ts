@@ -18,6 +18,7 @@ import { type Atom, type Pid, type Ref, type Term } from '../term/types.ts';
 import { ExitError, ProcessExitedError, ProcessUsageError } from './errors.ts';
 import type { Mailbox } from './mailbox.ts';
 import type { Runtime } from './runtime.ts';
+import type { SmallMap } from './small-map.ts';
 
 /**
  * A process body: returning ends the process with reason `normal` (unless it installed a
@@ -115,13 +116,13 @@ const TRAPPING = 4;
 /** The rarely used part of a process's state. */
 class ProcessExtra {
   links: Map<number | string, LinkState> | null = null;
-  monitors: Map<number | string, MonitorEntry> | null = null;
-  watchers: Map<number | string, WatcherEntry> | null = null;
+  monitors: SmallMap<number | string, MonitorEntry> | null = null;
+  watchers: SmallMap<number | string, WatcherEntry> | null = null;
   aliases: Set<number> | null = null;
   name: Atom | null = null;
   label: string | undefined = undefined;
   groupLeader: Pid | null = null;
-  spawnRequests: Map<number, { readonly node: Atom; readonly ref: Ref }> | null = null;
+  spawnRequests: SmallMap<number, { readonly node: Atom; readonly ref: Ref }> | null = null;
 }
 
 /**
@@ -193,22 +194,22 @@ export class Process {
   set links(v: Map<number | string, LinkState> | null) {
     if (v !== null || this.ext !== null) this.extra().links = v;
   }
-  /** @internal monitors this process holds */ get monitors(): Map<
+  /** @internal monitors this process holds */ get monitors(): SmallMap<
     number | string,
     MonitorEntry
   > | null {
     return this.ext === null ? null : this.ext.monitors;
   }
-  set monitors(v: Map<number | string, MonitorEntry> | null) {
+  set monitors(v: SmallMap<number | string, MonitorEntry> | null) {
     if (v !== null || this.ext !== null) this.extra().monitors = v;
   }
-  /** @internal monitors on this process */ get watchers(): Map<
+  /** @internal monitors on this process */ get watchers(): SmallMap<
     number | string,
     WatcherEntry
   > | null {
     return this.ext === null ? null : this.ext.watchers;
   }
-  set watchers(v: Map<number | string, WatcherEntry> | null) {
+  set watchers(v: SmallMap<number | string, WatcherEntry> | null) {
     if (v !== null || this.ext !== null) this.extra().watchers = v;
   }
   /** @internal alias keys owned by this process */ get aliases(): Set<number> | null {
@@ -236,10 +237,10 @@ export class Process {
     if (v !== null || this.ext !== null) this.extra().groupLeader = v;
   }
   /** @internal outstanding spawn requests (erpc) by ref key */
-  get spawnRequests(): Map<number, { readonly node: Atom; readonly ref: Ref }> | null {
+  get spawnRequests(): SmallMap<number, { readonly node: Atom; readonly ref: Ref }> | null {
     return this.ext === null ? null : this.ext.spawnRequests;
   }
-  set spawnRequests(v: Map<number, { readonly node: Atom; readonly ref: Ref }> | null) {
+  set spawnRequests(v: SmallMap<number, { readonly node: Atom; readonly ref: Ref }> | null) {
     if (v !== null || this.ext !== null) this.extra().spawnRequests = v;
   }
 

@@ -9,6 +9,7 @@
 import { Atom, type Pid } from '../term/types.ts';
 import { NameError } from './errors.ts';
 import type { AliasMode, Process } from './process.ts';
+import { SmallMap } from './small-map.ts';
 
 /** An active alias: the process it reaches and how it is deactivated. */
 export interface AliasEntry {
@@ -35,7 +36,8 @@ export function toAtom(name: Atom | string): Atom {
  */
 export class Registry {
   private readonly names = new Map<Atom, Process>();
-  private readonly aliasTable = new Map<number, AliasEntry>();
+  /** One alias at a time is the common case (a call in flight): see SmallMap. */
+  private readonly aliasTable = new SmallMap<number, AliasEntry>();
 
   /** Registers `proc` under `name`; throws {@link NameError} as `register/2`'s badarg. */
   register(name: Atom, proc: Process): void {

@@ -12,6 +12,7 @@ import { LINK, MONITOR, NOCONNECTION, NOPROC, UNDEF } from './atoms.ts';
 import { fireMonitor, receiveExitSignal } from './signals.ts';
 import type { Process, ProcessBody } from './process.ts';
 import type { Runtime } from './runtime.ts';
+import { SmallMap } from './small-map.ts';
 
 /** Chooses the body for an incoming SPAWN_REQUEST; `undefined` = unknown function (undef). */
 export type SpawnHandler = (
@@ -113,7 +114,7 @@ export function handleControl(rt: Runtime, fromNode: Atom, m: ControlMessage): v
         });
         return;
       }
-      (p.watchers ??= new Map()).set(m.ref.key, {
+      (p.watchers ??= new SmallMap()).set(m.ref.key, {
         ref: m.ref,
         watcher: m.from,
         name: m.to instanceof Atom ? m.to : null,
@@ -179,7 +180,7 @@ function spawnRequest(rt: Runtime, fromNode: Atom, m: SpawnRequestMessage): void
     flags |= 1;
   }
   if (m.options.includes(MONITOR)) {
-    (p.watchers ??= new Map()).set(m.reqId.key, { ref: m.reqId, watcher: m.from, name: null });
+    (p.watchers ??= new SmallMap()).set(m.reqId.key, { ref: m.reqId, watcher: m.from, name: null });
     flags |= 2;
   }
   if (flags !== 0) rt.trackRemote(p, m.from.node);
@@ -211,7 +212,7 @@ function spawnReply(rt: Runtime, m: ControlMessage & { op: 'SPAWN_REPLY' }): voi
       (p.links ??= new Map()).set(m.result.key, { pid: m.result, unlinkId: 0n });
     }
     if (m.flags & 2) {
-      (p.monitors ??= new Map()).set(key, {
+      (p.monitors ??= new SmallMap()).set(key, {
         ref,
         target: m.result,
         name: null,

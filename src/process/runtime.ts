@@ -35,6 +35,7 @@ import { Registry, toAtom } from './registry.ts';
 import { handleControl, nodeDown, type SpawnHandler } from './remote.ts';
 import { Scheduler } from './scheduler.ts';
 import { Timeouts } from './timeouts.ts';
+import { SmallMap } from './small-map.ts';
 import * as signals from './signals.ts';
 
 /** Options of a {@link Runtime}. */
@@ -70,6 +71,11 @@ export interface Distribution {
 const BADARG = Atom.of('badarg');
 const ANY = (): boolean => true;
 const MAX_TIMEOUT = 2_147_483_647;
+/** SPAWN_REQUEST option lists, shared by every request (never mutated). */
+const NO_OPTIONS: readonly Term[] = Object.freeze([]);
+const LINK_ONLY: readonly Term[] = Object.freeze([LINK]);
+const MONITOR_ONLY: readonly Term[] = Object.freeze([MONITOR]);
+const LINK_MONITOR: readonly Term[] = Object.freeze([LINK, MONITOR]);
 const HANDLER_BATCH = 64;
 
 /** A distribution's busy promise, or `undefined` (plain distributions return nothing). */
@@ -829,9 +835,14 @@ export class Runtime {
   ): Ref {
     const ref = this.makeRef();
     const n = toAtom(node);
-    const opts: Term[] = [];
-    if (options?.link === true) opts.push(LINK);
-    if (options?.monitor === true) opts.push(MONITOR);
+    const opts =
+      options?.link === true
+        ? options.monitor === true
+          ? LINK_MONITOR
+          : LINK_ONLY
+        : options?.monitor === true
+          ? MONITOR_ONLY
+          : NO_OPTIONS;
     if (this.dist === null || n === this.node) {
       this.deliver(
         p,
@@ -839,7 +850,7 @@ export class Runtime {
       );
       return ref;
     }
-    (p.spawnRequests ??= new Map()).set(this.ids.refNumber(ref), { node: n, ref });
+    (p.spawnRequests ??= new SmallMap()).set(this.ids.refNumber(ref), { node: n, ref });
     this.trackRemote(p, n);
     void this.dist.sendControl(n, {
       op: 'SPAWN_REQUEST',

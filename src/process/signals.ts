@@ -34,6 +34,7 @@ import { pidKey, refKey, samePid, sameRef } from './pid.ts';
 import type { AliasMode, MonitorEntry, Process } from './process.ts';
 import { toAtom } from './registry.ts';
 import type { Runtime } from './runtime.ts';
+import { SmallMap } from './small-map.ts';
 
 /** Links two live local processes. */
 export function linkLocal(a: Process, b: Process): void {
@@ -110,7 +111,7 @@ export function monitorLocal(
   const ref = rt.makeRef();
   const key = rt.ids.refNumber(ref);
   const object: Term = name === null ? target.pid : new Tuple([name, rt.node]);
-  (watcher.monitors ??= new Map()).set(key, {
+  (watcher.monitors ??= new SmallMap()).set(key, {
     ref,
     target: target.pid,
     name,
@@ -118,7 +119,7 @@ export function monitorLocal(
     object,
     aliasMode: alias,
   });
-  (target.watchers ??= new Map()).set(key, { ref, watcher: watcher.pid, name });
+  (target.watchers ??= new SmallMap()).set(key, { ref, watcher: watcher.pid, name });
   if (alias !== null) rt.registry.addAlias(key, watcher, alias, diesWithMonitor(alias));
   return ref;
 }
@@ -158,7 +159,14 @@ export function monitor(
     rt.deliver(p, downMessage(ref, object, NOCONNECTION));
     return ref;
   }
-  (p.monitors ??= new Map()).set(key, { ref, target: pid, name, node, object, aliasMode: alias });
+  (p.monitors ??= new SmallMap()).set(key, {
+    ref,
+    target: pid,
+    name,
+    node,
+    object,
+    aliasMode: alias,
+  });
   if (alias !== null) rt.registry.addAlias(key, p, alias, diesWithMonitor(alias));
   rt.trackRemote(p, node);
   void rt.dist.sendControl(node, { op: 'MONITOR_P', from: p.pid, to: pid ?? name!, ref });
@@ -273,7 +281,7 @@ export function terminate(rt: Runtime, p: Process, reason: Term): void {
   const monitors = p.monitors;
   if (monitors !== null) {
     p.monitors = null;
-    for (const [key, entry] of monitors) {
+    monitors.forEach((entry, key) => {
       if (entry.node === rt.node) {
         if (entry.target !== null) rt.local(entry.target)?.watchers?.delete(key);
       } else {
@@ -284,12 +292,12 @@ export function terminate(rt: Runtime, p: Process, reason: Term): void {
           ref: entry.ref,
         });
       }
-    }
+    });
   }
   const watchers = p.watchers;
   if (watchers !== null) {
     p.watchers = null;
-    for (const [key, w] of watchers) {
+    watchers.forEach((w, key) => {
       if (w.watcher.node === rt.node) {
         const wp = rt.local(w.watcher);
         if (wp !== undefined) fireMonitor(rt, wp, key, reason);
@@ -302,7 +310,7 @@ export function terminate(rt: Runtime, p: Process, reason: Term): void {
           reason,
         });
       }
-    }
+    });
   }
   if (rt.remoteRelations.size > 0) {
     for (const set of rt.remoteRelations.values()) set.delete(p);
