@@ -18,6 +18,7 @@ import { Buffer, isUtf8 } from 'node:buffer';
 import { inflateSync } from 'node:zlib';
 import { TermDecodeError } from './errors.ts';
 import { rememberFunBytes } from './fun-bytes.ts';
+import { findShape, keyName, MAX_SHAPE_KEYS, recordShape } from './map-shapes.ts';
 import { Tag } from './tags.ts';
 import { cacheAtom, cachedAtom, invalidUtf8Prefix, isAscii, latin1, utf8 } from './text.ts';
 import {
@@ -119,6 +120,12 @@ const MAX_BIG_BYTES = 8 * 1024 * 1024;
 
 /** Binaries this large (or larger) are views into the input unless copyBinaries is set. */
 const VIEW_THRESHOLD = 1024;
+
+/**
+ * Containers this shallow are read by recursive descent (a call per element, no frame);
+ * deeper ones on the explicit stack.
+ */
+const DESCENT = 32;
 
 const K_TUPLE = 0;
 const K_LIST = 1;
@@ -224,13 +231,33 @@ class Decoder {
   /** Reads one whole term at `pos`, leaving `pos` after it. */
   term(): Term {
     const base = this.sp;
-    let value: Term | typeof PUSHED = this.one();
+    const value = this.one(0);
+    return typeof value === 'symbol' ? this.run(base, value) : value;
+  }
+
+  /**
+   * An element of a container read by recursive descent (at `depth` < {@link DESCENT}):
+   * a leaf, a container read the same way, or (past the depth limit, and for funs) one
+   * finished by {@link Decoder.run} on the explicit stack.
+   */
+  private element(depth: number): Term {
+    const value = this.one(depth);
+    // one() pushed exactly one frame when it returns PUSHED.
+    return typeof value === 'symbol' ? this.run(this.sp - 1, value) : value;
+  }
+
+  /**
+   * Finishes the containers pushed above frame `base` (`value` is the last read): the
+   * explicit stack, so deep nesting costs memory, never the call stack.
+   */
+  private run(base: number, first: Term | typeof PUSHED): Term {
+    let value = first;
     for (;;) {
       // typeof, not `=== PUSHED`: a type check inline, where comparing with a value of
       // unknown type (a term may be a string or a number) calls the generic StrictEqual.
       // PUSHED is the only symbol a term read can produce.
       if (typeof value === 'symbol') {
-        value = this.one();
+        value = this.one(DESCENT);
         continue;
       }
       if (this.sp === base) return value;
@@ -239,7 +266,7 @@ class Decoder {
         case K_TUPLE:
           f.items[f.i++] = value;
           if (f.i < f.n) {
-            value = this.one();
+            value = this.one(DESCENT);
             continue;
           }
           value = new Tuple(f.items);
@@ -271,7 +298,7 @@ class Decoder {
             }
             f.kind = K_TAIL;
           }
-          value = this.one();
+          value = this.one(DESCENT);
           continue;
         }
         case K_TAIL:
@@ -280,7 +307,7 @@ class Decoder {
         case K_MAP:
           f.items[f.i++] = value;
           if (f.i < f.n) {
-            value = this.one();
+            value = this.one(DESCENT);
             continue;
           }
           value = this.map(f.items, f.start);
@@ -288,7 +315,7 @@ class Decoder {
         default:
           f.items[f.i++] = value;
           if (f.i < f.n) {
-            value = this.one();
+            value = this.one(DESCENT);
             continue;
           }
           value = this.fun(f.fun!, f.items);
@@ -298,6 +325,39 @@ class Decoder {
       f.items = NO_ITEMS;
       this.sp--;
     }
+  }
+
+  /** The `n` elements of a LIST_EXT (`pos` after its header) and its tail, by descent. */
+  private list(n: number, depth: number): Term {
+    const items = new Array<Term>(n);
+    const buf = this.buf;
+    const end = this.end;
+    let i = 0;
+    while (i < n) {
+      // The common case inline: a run of small integers.
+      const p = this.pos;
+      if (p + 5 <= end) {
+        const tag = buf[p];
+        if (tag === Tag.SMALL_INTEGER_EXT) {
+          items[i++] = buf[p + 1]!;
+          this.pos = p + 2;
+          continue;
+        }
+        if (tag === Tag.INTEGER_EXT) {
+          items[i++] = (buf[p + 1]! << 24) | (buf[p + 2]! << 16) | (buf[p + 3]! << 8) | buf[p + 4]!;
+          this.pos = p + 5;
+          continue;
+        }
+      }
+      items[i++] = this.element(depth);
+    }
+    const p = this.pos;
+    if (p < end && buf[p] === Tag.NIL_EXT) {
+      // A proper list, the common case: done without reading [] as a tail.
+      this.pos = p + 1;
+      return items;
+    }
+    return this.listWithTail(items, this.element(depth));
   }
 
   private listWithTail(items: Term[], tail: Term): Term {
@@ -320,19 +380,23 @@ class Decoder {
       }
     }
     if (atomKeys) {
-      if (n <= 32) {
+      // A key set seen before has distinct keys: no check, and (once seen a few times) an
+      // object made whole by its factory.
+      const shape = n <= 2 * MAX_SHAPE_KEYS ? findShape(items) : undefined;
+      if (shape !== undefined && shape.make !== undefined) return shape.make(items);
+      if (n <= 2 * MAX_SHAPE_KEYS && shape === undefined) {
         // Atom keys are interned (booleans and null are primitives): identity finds repeats.
         for (let i = 2; i < n; i += 2) {
           for (let j = 0; j < i; j += 2) {
             if (items[i] === items[j]) this.fail('duplicate map key', start, Tag.MAP_EXT);
           }
         }
+        recordShape(items);
       }
       const obj: Record<string, Term> = {};
       for (let i = 0; i < n; i += 2) {
-        const k = items[i]!;
-        const name = k === null ? 'nil' : typeof k === 'boolean' ? String(k) : (k as Atom).name;
-        if (n > 32 && Object.hasOwn(obj, name)) {
+        const name = keyName(items[i]!);
+        if (n > 2 * MAX_SHAPE_KEYS && Object.hasOwn(obj, name)) {
           this.fail(`duplicate map key ${name}`, start, Tag.MAP_EXT);
         }
         if (name === '__proto__') {
@@ -379,8 +443,11 @@ class Decoder {
     return fun;
   }
 
-  /** Reads one term, or the start of a container (then returns PUSHED). */
-  private one(): Term | typeof PUSHED {
+  /**
+   * Reads one term, or the start of a container (then returns PUSHED). Below depth
+   * {@link DESCENT}, tuples, lists and maps are read whole, by recursive descent.
+   */
+  private one(depth: number): Term | typeof PUSHED {
     const buf = this.buf;
     const p = this.pos;
     if (p >= this.end) this.fail('unexpected end of input', p);
@@ -425,6 +492,11 @@ class Decoder {
         const n = buf[p + 1]!;
         this.pos = p + 2;
         if (n === 0) return new Tuple([]);
+        if (depth < DESCENT) {
+          const items = new Array<Term>(n);
+          for (let i = 0; i < n; i++) items[i] = this.element(depth + 1);
+          return new Tuple(items);
+        }
         return this.push(K_TUPLE, new Array<Term>(n), n, p);
       }
       case Tag.LARGE_TUPLE_EXT: {
@@ -452,6 +524,7 @@ class Decoder {
         const n = this.u32(p + 1);
         if (n > this.end - p - 6) this.fail(`length ${n} exceeds the input`, p, tag);
         this.pos = p + 5;
+        if (depth < DESCENT && n > 0) return this.list(n, depth + 1);
         return this.push(n === 0 ? K_TAIL : K_LIST, new Array<Term>(n), n, p);
       }
       case Tag.BINARY_EXT: {
@@ -467,6 +540,11 @@ class Decoder {
         if (n > (this.end - p - 5) / 2) this.fail(`arity ${n} exceeds the input`, p, tag);
         this.pos = p + 5;
         if (n === 0) return {};
+        if (depth < DESCENT) {
+          const items = new Array<Term>(2 * n);
+          for (let i = 0; i < 2 * n; i++) items[i] = this.element(depth + 1);
+          return this.map(items, p);
+        }
         return this.push(K_MAP, new Array<Term>(2 * n), 2 * n, p);
       }
       case Tag.NEW_FLOAT_EXT: {
