@@ -24,7 +24,7 @@ export {
   type ProcessInfo,
   type ChildSpawnOptions,
 } from './process.ts';
-export type { SpawnHandler } from './remote.ts';
+export type { InstantSpawn, SpawnHandler } from './remote.ts';
 export {
   ExitError,
   ProcessExitedError,

@@ -14,11 +14,40 @@ import type { Process, ProcessBody } from './process.ts';
 import type { Runtime } from './runtime.ts';
 import { SmallMap } from './small-map.ts';
 
-/** Chooses the body for an incoming SPAWN_REQUEST; `undefined` = unknown function (undef). */
+/**
+ * A spawned function that may finish before it needs a process (erpc's `execute_call`
+ * of a function that answers at once). `run` gets `self`, which makes the process on
+ * first use, and returns either the exit reason (the process ended there) or a body the
+ * process continues with (it is made then if it was not yet).
+ *
+ * For a request with options `[monitor]` the runtime calls `run` at once, inside the
+ * request's handling, and makes no process unless `self` is called or a body comes back;
+ * the wire is the same as for a process (SPAWN_REPLY with a fresh pid, then
+ * MONITOR_P_EXIT from that pid with the reason). Otherwise it runs as an ordinary body.
+ *
+ * @example
+ * ```ts
+ * const instant: InstantSpawn = { run: () => tuple(res, atom('return'), 42) };
+ * ```
+ */
+export interface InstantSpawn {
+  /** The process's label, set when it is made. */
+  readonly label?: string;
+  readonly run: (self: () => Process) => Term | ProcessBody;
+}
+
+/**
+ * Chooses the body for an incoming SPAWN_REQUEST; `undefined` = unknown function (undef).
+ *
+ * @example
+ * ```ts
+ * const handler: SpawnHandler = (req) => (req.module.name === 'm' ? async () => {} : undefined);
+ * ```
+ */
 export type SpawnHandler = (
   request: SpawnRequestMessage,
   fromNode: Atom,
-) => ProcessBody | undefined;
+) => ProcessBody | InstantSpawn | undefined;
 
 function target(rt: Runtime, to: Pid | Atom): Process | undefined {
   return to instanceof Pid ? rt.local(to) : rt.registry.whereis(to);
@@ -159,8 +188,86 @@ function undefBody(m: SpawnRequestMessage): ProcessBody {
   return (self) => self.exit(reason);
 }
 
+/** Ends `self` with `reason`, as an exit signal to itself (no stack trace). */
+function exitSelf(self: Process, reason: Term): void {
+  self.runtime.exit(self.pid, reason);
+  if (self.alive) self.exit(reason);
+}
+
+/** An InstantSpawn as a plain body (any request but `[monitor]`). */
+function instantBody(instant: InstantSpawn): ProcessBody {
+  return (self) => {
+    if (instant.label !== undefined) self.setLabel(instant.label);
+    const r = instant.run(() => self);
+    if (typeof r === 'function') return r(self);
+    exitSelf(self, r);
+  };
+}
+
+/**
+ * A `[monitor]` request with an InstantSpawn: SPAWN_REPLY with a fresh pid, then the
+ * function runs here; if it ended without needing its process, MONITOR_P_EXIT goes out as
+ * the process's exit would send it, and no process was ever made.
+ */
+function spawnInstant(
+  rt: Runtime,
+  fromNode: Atom,
+  m: SpawnRequestMessage,
+  instant: InstantSpawn,
+): void {
+  const num = rt.ids.nextPidNumber(rt.pidInUse);
+  const pid = rt.ids.pidFor(num);
+  rt.spawned++;
+  void rt.dist?.sendControl(fromNode, {
+    op: 'SPAWN_REPLY',
+    reqId: m.reqId,
+    to: m.from,
+    flags: 2,
+    result: pid,
+  });
+  let p: Process | null = null;
+  const self = (): Process => {
+    if (p === null) {
+      p = rt.adopt(num, pid);
+      p.groupLeader = m.groupLeader;
+      if (instant.label !== undefined) p.label = instant.label;
+      (p.watchers = new SmallMap()).set(m.reqId.key, {
+        ref: m.reqId,
+        watcher: m.from,
+        name: null,
+      });
+      rt.trackRemote(p, m.from.node);
+    }
+    return p;
+  };
+  let r: Term | ProcessBody;
+  try {
+    r = instant.run(self);
+  } catch (e) {
+    // as a body that threw: the process crashes (logged) and the caller gets its DOWN
+    r = () => {
+      throw e;
+    };
+  }
+  if (p === null && typeof r !== 'function') {
+    rt.exited++;
+    void rt.dist?.sendControl(fromNode, {
+      op: 'MONITOR_P_EXIT',
+      from: pid,
+      to: m.from,
+      ref: m.reqId,
+      reason: r,
+    });
+    return;
+  }
+  const proc = self();
+  if (proc.exitReason !== undefined) return;
+  proc.body = typeof r === 'function' ? r : (s) => exitSelf(s, r);
+  rt.sched.enqueue(proc);
+}
+
 function spawnRequest(rt: Runtime, fromNode: Atom, m: SpawnRequestMessage): void {
-  let body: ProcessBody | undefined;
+  let body: ProcessBody | InstantSpawn | undefined;
   try {
     body = rt.spawnHandler?.(m, fromNode);
   } catch (e) {
@@ -171,6 +278,11 @@ function spawnRequest(rt: Runtime, fromNode: Atom, m: SpawnRequestMessage): void
         error: e,
       },
     );
+  }
+  if (body !== undefined && typeof body !== 'function') {
+    const opts = m.options;
+    if (opts.length === 1 && opts[0] === MONITOR) return spawnInstant(rt, fromNode, m, body);
+    body = instantBody(body);
   }
   const [p] = rt.create(null, undefined, null);
   p.groupLeader = m.groupLeader;

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { ControlMessage, SpawnRequestMessage } from '../dist/control-message.ts';
+import type { ControlMessage } from '../dist/control-message.ts';
 import { Atom, Pid, Ref, Tuple, type Term } from '../term/types.ts';
 import { ERROR, LINK, MONITOR, NOCONNECTION, NONODE, NORMAL, SPAWN_REPLY } from './atoms.ts';
 import { crashReason } from './crash.ts';
@@ -188,7 +188,7 @@ export class Runtime {
     options: SpawnOptions | undefined,
     watcher: Pid | null,
   ): [Process, Ref | undefined] {
-    const num = this.ids.nextPidNumber((n) => this.table.has(n));
+    const num = this.ids.nextPidNumber(this.pidInUse);
     const p = new Process(this, this.ids.pidFor(num), body);
     let ref: Ref | undefined;
     if (options !== undefined) {
@@ -208,6 +208,19 @@ export class Runtime {
     this.spawned++;
     if (body !== null) this.sched.enqueue(p);
     return [p, ref];
+  }
+
+  /** @internal whether pid number `n` is taken */
+  readonly pidInUse = (n: number): boolean => this.table.has(n);
+
+  /**
+   * @internal Makes the process for pid `pid` (number `num`, taken from `nextPidNumber`
+   * by the caller and not yet in the table), with no body and not queued.
+   */
+  adopt(num: number, pid: Pid): Process {
+    const p = new Process(this, pid, null);
+    this.table.set(num, p);
+    return p;
   }
 
   /** @internal a live local process or a NoProcError */
@@ -801,9 +814,7 @@ export class Runtime {
    * rt.setSpawnHandler((req) => req.module.name === 'erpc' ? (self) => serve(self, req) : undefined);
    * ```
    */
-  setSpawnHandler(
-    handler: ((request: SpawnRequestMessage, fromNode: Atom) => ProcessBody | undefined) | null,
-  ): void {
+  setSpawnHandler(handler: SpawnHandler | null): void {
     this.spawnHandler = handler;
   }
 

@@ -305,6 +305,49 @@ export async function execute(
 }
 
 /**
+ * The `this` of an exposed function. `self` may be given as a function making the
+ * process on first use (a SPAWN_REQUEST answered without a process while the function
+ * does not ask for it: see InstantSpawn).
+ */
+class Context implements CallContext {
+  private proc: Process | null;
+  private readonly make: (() => Process) | null;
+  readonly runtime: Runtime;
+  readonly host: RpcHost;
+  readonly registry: ModuleRegistry;
+  readonly caller: Pid | undefined;
+  readonly module: Atom;
+  readonly function: Atom;
+
+  constructor(
+    self: Process | (() => Process),
+    host: RpcHost,
+    registry: ModuleRegistry,
+    caller: Pid | undefined,
+    module: Atom,
+    fn: Atom,
+  ) {
+    if (typeof self === 'function') {
+      this.proc = null;
+      this.make = self;
+    } else {
+      this.proc = self;
+      this.make = null;
+    }
+    this.runtime = host.runtime;
+    this.host = host;
+    this.registry = registry;
+    this.caller = caller;
+    this.module = module;
+    this.function = fn;
+  }
+
+  get self(): Process {
+    return (this.proc ??= this.make!());
+  }
+}
+
+/**
  * {@link execute} without a promise when it can: a function that returns a plain value
  * (or throws) gives its outcome at once; one that returns a promise gives a promise of
  * the outcome.
@@ -318,7 +361,7 @@ export async function execute(
 export function executeNow(
   registry: ModuleRegistry,
   host: RpcHost,
-  self: Process,
+  self: Process | (() => Process),
   req: CallRequest,
 ): Outcome | Promise<Outcome> {
   const { module: m, function: f, args: a } = req;
@@ -330,15 +373,7 @@ export function executeNow(
   if (fn === undefined) {
     return { kind: 'error', reason: UNDEF, stack: [new Tuple([m, f, [...args], []])] };
   }
-  const ctx: CallContext = {
-    self,
-    runtime: host.runtime,
-    host,
-    registry,
-    caller: req.caller,
-    module: m,
-    function: f,
-  };
+  const ctx: CallContext = new Context(self, host, registry, req.caller, m, f);
   let value: unknown;
   try {
     value = fn.apply(ctx, args as Term[]);

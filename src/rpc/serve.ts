@@ -20,6 +20,7 @@
  */
 import type { SpawnRequestMessage } from '../dist/control-message.ts';
 import type { Process, ProcessBody } from '../process/process.ts';
+import type { InstantSpawn } from '../process/remote.ts';
 import { Atom, Tuple, type Term } from '../term/types.ts';
 import { formatTerm } from '../process/format.ts';
 import { execute, executeNow, type ModuleRegistry, type Outcome, type RpcHost } from './modules.ts';
@@ -93,7 +94,7 @@ export function spawnHandler(
   registry: ModuleRegistry,
   host: RpcHost,
   stopping: () => boolean = () => false,
-): (request: SpawnRequestMessage, fromNode: Atom) => ProcessBody | undefined {
+): (request: SpawnRequestMessage, fromNode: Atom) => ProcessBody | InstantSpawn | undefined {
   const rt = host.runtime;
   return (req) => {
     // A node on its way down answers nothing (the caller sees nodedown when the
@@ -102,18 +103,21 @@ export function spawnHandler(
     const args = req.args;
     if (req.module === ERPC && req.function === EXECUTE_CALL && args.length === 4) {
       const [res, m, f, a] = args as [Term, Term, Term, Term];
-      return (self) => {
-        self.setLabel('erpc:execute_call/4');
-        // a function that answers at once exits in this same run of the body: no promise,
-        // no extra microtask (its SPAWN_REPLY and DOWN leave in one write)
-        const out = executeNow(registry, host, self, {
-          module: m,
-          function: f,
-          args: a,
-          caller: req.from,
-        });
-        if (!(out instanceof Promise)) return exitWith(self, erpcExitReason(res, out));
-        return out.then((o) => exitWith(self, erpcExitReason(res, o)));
+      // A function that answers at once needs no process unless it asks for `self`
+      // (InstantSpawn): the exit reason goes back as the DOWN of a process that was
+      // never made. Its SPAWN_REPLY and DOWN leave in one write.
+      return {
+        label: 'erpc:execute_call/4',
+        run: (self) => {
+          const out = executeNow(registry, host, self, {
+            module: m,
+            function: f,
+            args: a,
+            caller: req.from,
+          });
+          if (!(out instanceof Promise)) return erpcExitReason(res, out);
+          return (p: Process) => out.then((o) => exitWith(p, erpcExitReason(res, o)));
+        },
       };
     }
     if (req.module === ERPC && req.function === EXECUTE_CAST && args.length === 3) {

@@ -117,6 +117,9 @@ describe('interop/process: signals between beamlink and BEAM processes', { skip 
             self.exit(atom('bye'));
           });
           await erl.waitEvent((e) => e.text === `{${catcher},linked}`);
+          // the event comes over the peer's stdout, the LINK over the connection: wait
+          // for the LINK, or the victim may die first and the catcher see noproc
+          await until(() => node.runtime.processInfo(victim)?.links.length === 1);
           if (how === 'exit') node.runtime.send(victim, 'die');
           else node.runtime.exit(victim, atom('kill'));
           const ev = await erl.waitEvent((e) => e.text.startsWith(`{${catcher},exit,`));

@@ -180,6 +180,21 @@ describe('rpc: against real erl and elixir', { skip }, () => {
         );
       });
 
+      it('rpc/serve: a called function that asks for its process gets a live one on this node, gone after the call', async () => {
+        // most calls run without a process (InstantSpawn); self() makes one on demand
+        const r = await erl.eval(
+          `SelfP1 = erpc:call(TS, erlang, self, []), SelfP2 = erpc:call(TS, erlang, self, []), ` +
+            `{is_pid(SelfP1), node(SelfP1) =:= TS, SelfP1 =/= SelfP2, ` +
+            `erpc:call(TS, erlang, is_process_alive, [SelfP1])}.`,
+        );
+        assert.equal(r, '{true,true,true,false}');
+        const waited = await erl.eval(
+          `SelfRef = make_ref(), SelfW = spawn(TS, my_mod, waiter, []), ` +
+            `SelfW ! {self(), SelfRef}, receive {got, SelfRef} -> got after 5000 -> none end.`,
+        );
+        assert.equal(waited, 'got');
+      });
+
       it('rpc/serve: every term type round-trips through a TypeScript echo', async () => {
         await erl.eval(`T = ${ERL_TERMS}.`);
         assert.equal(await erl.eval(`rpc:call(TS, my_mod, echo, [T]) =:= T.`), 'true');

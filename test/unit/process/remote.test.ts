@@ -381,6 +381,114 @@ describe('process/remote: spawn requests', () => {
     assert.equal(reply.flags, 3);
   });
 
+  it('process/remote: an InstantSpawn that needs no process answers SPAWN_REPLY then MONITOR_P_EXIT from the same pid, and leaves no process', async () => {
+    const { a, b, run, net } = pair();
+    b.setSpawnHandler((req) => ({ run: () => tuple(atom('result'), (req.args[0] as number) * 2) }));
+    const before = b.processCount;
+    const [r, d] = await run(a, async (self) => {
+      self.spawnRequest('b@mem', 'calc', 'double', [21], { monitor: true });
+      const r = (await self.receive(isTuple('spawn_reply'))) as Tuple;
+      const d = (await self.receive(isTuple('DOWN'))) as Tuple;
+      return [r, d];
+    });
+    assert.equal(r.elements[2], atom('ok'));
+    const pid = r.elements[3] as Pid;
+    assert.ok(samePid(d.elements[3] as Pid, pid));
+    assert.deepEqual(d.elements[4], tuple(atom('result'), 42));
+    assert.equal(b.processCount, before);
+    assert.equal(b.isAlive(pid), false);
+    const sent = net.trace.filter((t) => t.from === 'b@mem').map((t) => t.message);
+    assert.deepEqual(
+      sent.map((m) => m.op),
+      ['SPAWN_REPLY', 'MONITOR_P_EXIT'],
+    );
+    const reply = sent[0] as ControlMessage & { op: 'SPAWN_REPLY' };
+    const exit = sent[1] as ControlMessage & { op: 'MONITOR_P_EXIT' };
+    assert.equal(reply.flags, 2);
+    assert.ok(samePid(exit.from as Pid, pid));
+    assert.equal(exit.ref, reply.reqId);
+    // the next process gets a fresh pid
+    const next = b.spawn(async () => undefined);
+    assert.ok(!samePid(next, pid));
+  });
+
+  it('process/remote: an InstantSpawn that asks for self gets a real process with that pid, monitored by the caller', async () => {
+    const { a, b, run } = pair();
+    let selfPid: Pid | undefined;
+    let label: string | undefined;
+    let leader: Pid | undefined;
+    b.setSpawnHandler(() => ({
+      label: 'instant',
+      run: (self) => {
+        const p = self();
+        assert.equal(self(), p);
+        selfPid = p.pid;
+        label = b.processInfo(p.pid)!.currentFunction;
+        leader = b.processInfo(p.pid)!.groupLeader;
+        return tuple(atom('me'), p.pid);
+      },
+    }));
+    const [r, d] = await run(a, async (self) => {
+      self.spawnRequest('b@mem', 'm', 'f', [], { monitor: true });
+      const r = (await self.receive(isTuple('spawn_reply'))) as Tuple;
+      const d = (await self.receive(isTuple('DOWN'))) as Tuple;
+      return [r, d];
+    });
+    assert.ok(samePid(r.elements[3] as Pid, selfPid!));
+    assert.equal(label, 'instant');
+    assert.equal(leader!.node, atom('a@mem'));
+    assert.deepEqual((d.elements[4] as Tuple).elements[0], atom('me'));
+    assert.ok(samePid((d.elements[4] as Tuple).elements[1] as Pid, selfPid!));
+    await waitUntil(() => !b.isAlive(selfPid!));
+  });
+
+  it('process/remote: an InstantSpawn that returns a body keeps running as a process', async () => {
+    const { a, b, run } = pair();
+    b.setSpawnHandler(() => ({
+      run: () => async (self: Process) => {
+        const m = await self.receive();
+        self.exit(tuple(atom('got'), m!));
+      },
+    }));
+    const got = await run(a, async (self) => {
+      self.spawnRequest('b@mem', 'm', 'f', [], { monitor: true });
+      const r = (await self.receive(isTuple('spawn_reply'))) as Tuple;
+      const pid = r.elements[3] as Pid;
+      assert.ok(b.isAlive(pid));
+      self.send(pid, 7);
+      return ((await self.receive(isTuple('DOWN'))) as Tuple).elements[4];
+    });
+    assert.deepEqual(got, tuple(atom('got'), 7));
+  });
+
+  it('process/remote: an InstantSpawn that throws crashes its process; with link it runs as a plain body', async () => {
+    const { a, b, run } = pair();
+    b.setSpawnHandler((req) =>
+      req.function === atom('boom')
+        ? {
+            run: () => {
+              throw new Error('instant failure');
+            },
+          }
+        : { run: (self) => tuple(atom('linked'), self().pid) },
+    );
+    const got = await run(
+      a,
+      async (self) => {
+        self.spawnRequest('b@mem', 'm', 'boom', [], { monitor: true });
+        const d1 = (await self.receive(isTuple('DOWN'))) as Tuple;
+        self.spawnRequest('b@mem', 'm', 'ok', [], { monitor: true, link: true });
+        const d2 = (await self.receive(isTuple('DOWN'))) as Tuple;
+        const e = (await self.receive(isTuple('EXIT'))) as Tuple;
+        return [d1.elements[4], d2.elements[4], e.elements[2]];
+      },
+      { trapExit: true },
+    );
+    assert.notEqual(got[0], atom('normal'));
+    assert.equal((got[1] as Tuple).elements[0], atom('linked'));
+    assert.deepEqual(got[2], got[1]);
+  });
+
   it('process/remote: a spawn request to a node that goes down replies error noconnection', async () => {
     const { a, run, net } = pair();
     net.hold = () => true;
