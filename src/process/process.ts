@@ -74,9 +74,8 @@ export interface MonitorEntry {
   readonly target: Pid | null;
   /** The registered name when monitored by name. */
   readonly name: Atom | null;
+  /** The monitored process's node (the DOWN names `{name, node}` for a monitor by name). */
   readonly node: Atom;
-  /** What the DOWN message names: the pid, or `{Name, Node}`. */
-  readonly object: Term;
   aliasMode: AliasMode | null;
 }
 

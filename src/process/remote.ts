@@ -329,7 +329,6 @@ function spawnReply(rt: Runtime, m: ControlMessage & { op: 'SPAWN_REPLY' }): voi
         target: m.result,
         name: null,
         node: m.result.node,
-        object: m.result,
         aliasMode: null,
       });
     }

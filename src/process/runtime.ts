@@ -283,7 +283,7 @@ export class Runtime {
       monitors:
         p.monitors === null
           ? []
-          : [...p.monitors.values()].map((m) => ({ ref: m.ref, object: m.object })),
+          : [...p.monitors.values()].map((m) => ({ ref: m.ref, object: signals.monitorObject(m) })),
       monitoredBy: p.watchers === null ? [] : [...p.watchers.values()].map((w) => w.watcher),
       registeredName: p.name ?? undefined,
       messagesHandled: p.handled,

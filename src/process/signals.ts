@@ -95,6 +95,11 @@ function downMessage(ref: Ref, object: Term, reason: Term): Tuple {
   return new Tuple([DOWN, ref, PROCESS, object, reason]);
 }
 
+/** What a monitor's DOWN names: the pid, or `{Name, Node}` for a monitor by name. */
+export function monitorObject(entry: MonitorEntry): Term {
+  return entry.name !== null ? new Tuple([entry.name, entry.node]) : entry.target!;
+}
+
 /** Whether a monitor's alias is deactivated with the monitor (so found through it). */
 function diesWithMonitor(mode: AliasMode): boolean {
   return mode === 'demonitor' || mode === 'reply_demonitor';
@@ -110,13 +115,11 @@ export function monitorLocal(
 ): Ref {
   const ref = rt.makeRef();
   const key = rt.ids.refNumber(ref);
-  const object: Term = name === null ? target.pid : new Tuple([name, rt.node]);
   (watcher.monitors ??= new SmallMap()).set(key, {
     ref,
     target: target.pid,
     name,
     node: rt.node,
-    object,
     aliasMode: alias,
   });
   (target.watchers ??= new SmallMap()).set(key, { ref, watcher: watcher.pid, name });
@@ -154,9 +157,8 @@ export function monitor(
   }
   const ref = rt.makeRef();
   const key = rt.ids.refNumber(ref);
-  const object: Term = pid ?? new Tuple([name!, node]);
   if (rt.dist === null) {
-    rt.deliver(p, downMessage(ref, object, NOCONNECTION));
+    rt.deliver(p, downMessage(ref, pid ?? new Tuple([name!, node]), NOCONNECTION));
     return ref;
   }
   (p.monitors ??= new SmallMap()).set(key, {
@@ -164,7 +166,6 @@ export function monitor(
     target: pid,
     name,
     node,
-    object,
     aliasMode: alias,
   });
   if (alias !== null) rt.registry.addAlias(key, p, alias, diesWithMonitor(alias));
@@ -221,7 +222,7 @@ export function fireMonitor(rt: Runtime, p: Process, key: number | string, reaso
   const entry = p.monitors?.get(key);
   if (entry === undefined) return;
   removeMonitor(rt, p, key, entry);
-  rt.deliver(p, downMessage(entry.ref, entry.object, reason));
+  rt.deliver(p, downMessage(entry.ref, monitorObject(entry), reason));
 }
 
 /** An exit signal reaches live process `target` (the link, if any, is already removed). */
