@@ -50,4 +50,4 @@ export {
 export * from './handshake-codec.ts';
 export { defaultLogger, type DistLogger } from './logger.ts';
 export { DEFAULT_TICK_TIME_MS, Ticker } from './ticker.ts';
-export { SlabReads, tcpTransport, type Transport } from './transport.ts';
+export { tcpTransport, type Transport } from './transport.ts';

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { OnReadOpts, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 
 /**
  * A duplex byte stream. Each `on*` call replaces the previous handler of that kind, so the
@@ -42,8 +42,7 @@ export interface Transport {
 
 /**
  * A {@link Transport} over a connected `net.Socket`, with Nagle's algorithm off (frames
- * are coalesced by the connection already). Pass the {@link SlabReads} the socket was
- * created with (its `onread` option) to take its bytes from there instead of `'data'`.
+ * are coalesced by the connection already).
  *
  * @example
  * ```ts
@@ -52,15 +51,14 @@ export interface Transport {
  * const conn = await initiate(tcpTransport(socket), { ...options, remoteName: 'a@host' });
  * ```
  */
-export function tcpTransport(socket: Socket, reads?: SlabReads): Transport {
+export function tcpTransport(socket: Socket): Transport {
   socket.setNoDelay(true);
   let onData: (chunk: Buffer) => void = () => {};
   let onClose: (error?: Error) => void = () => {};
   let onDrain: () => void = () => {};
   let closed = socket.destroyed;
   let failure: Error | undefined;
-  if (reads) reads.deliverTo((chunk) => onData(chunk));
-  else socket.on('data', (chunk: Buffer) => onData(chunk));
+  socket.on('data', (chunk: Buffer) => onData(chunk));
   socket.on('drain', () => onDrain());
   socket.on('error', (e: Error) => {
     failure = e;
@@ -104,63 +102,4 @@ export function tcpTransport(socket: Socket, reads?: SlabReads): Transport {
     },
     description,
   };
-}
-
-/** Smallest room left in a slab worth reading into; below it the next read gets a new slab. */
-const MIN_READ = 64 * 1024;
-
-/**
- * Socket reads into large slabs, for sockets we create (`net.connect`'s `onread` option;
- * Node offers it for no accepted socket). A stream socket reads at most 64 KiB into a
- * fresh buffer per `'data'` event; here each read fills what is left of a slab (256 KiB
- * by default), so a bulk transfer (BEAM's 64 KiB fragments of a large binary) takes
- * fewer reads and allocations. Chunks are views of the slab, which is never written
- * twice: whatever keeps a view (a frame waiting for its end, a decoded binary) stays
- * valid, and keeps its slab alive.
- *
- * @example
- * ```ts
- * const reads = new SlabReads();
- * const socket = net.connect({ port, host, onread: reads.onread });
- * await once(socket, 'connect');
- * const conn = await initiate(tcpTransport(socket, reads), { ...options, remoteName: 'a@host' });
- * ```
- */
-export class SlabReads {
-  /** The `onread` option for `net.connect` or `new net.Socket`. */
-  readonly onread: OnReadOpts & { buffer: () => Uint8Array };
-  private handler: ((chunk: Buffer) => void) | undefined;
-  private early: Buffer[] = [];
-
-  constructor(slabSize = 256 * 1024) {
-    if (!(slabSize >= MIN_READ)) throw new RangeError(`slab size ${slabSize} under ${MIN_READ} bytes`);
-    let slab = Buffer.allocUnsafeSlow(slabSize);
-    let used = 0;
-    this.onread = {
-      // Called once when the socket is made, then after each read for the next one.
-      buffer: () => {
-        if (slab.length - used < MIN_READ) {
-          slab = Buffer.allocUnsafeSlow(slabSize);
-          used = 0;
-        }
-        return slab.subarray(used);
-      },
-      callback: (bytes, buffer) => {
-        // `buffer` is the last `slab.subarray(used)` handed out.
-        used += bytes;
-        const chunk = (buffer as Buffer).subarray(0, bytes);
-        if (this.handler) this.handler(chunk);
-        else this.early.push(chunk);
-        return true; // never pause: the connection reads all the time (ticks)
-      },
-    };
-  }
-
-  /** Sends the chunks read so far, then every later one, to `handler` (by {@link tcpTransport}). */
-  deliverTo(handler: (chunk: Buffer) => void): void {
-    this.handler = handler;
-    const early = this.early;
-    this.early = [];
-    for (const chunk of early) handler(chunk);
-  }
 }
