@@ -31,6 +31,7 @@ import {
 import { rawFunBytes } from './fun-bytes.ts';
 import { Writer } from './writer.ts';
 import { dataView, planOf, writePlan, type BytePlan } from './byte-plan.ts';
+import { pidSlot, refSlot } from './encoded-slot.ts';
 
 /**
  * Options of {@link encode}.
@@ -246,7 +247,22 @@ function isByteList(list: readonly Term[]): boolean {
   return true;
 }
 
+/**
+ * What a pid's or reference's private cache holds (encoded-slot.ts): nothing before its
+ * first encoding, {@link SEEN} after it, its whole encoding from the second on (an object
+ * encoded once costs no plan).
+ */
+const SEEN = 1;
+
 function writePid(w: Writer, p: Pid): void {
+  const cached = pidSlot.get(p);
+  if (typeof cached === 'object') return writePlan(w, cached as BytePlan);
+  const start = w.length;
+  writePidBytes(w, p);
+  pidSlot.set(p, cached === undefined ? SEEN : planOf(w.buf.subarray(start, w.length)));
+}
+
+function writePidBytes(w: Writer, p: Pid): void {
   const { id, serial, creation } = p;
   checkU32(id, 'a pid id');
   checkU32(serial, 'a pid serial');
@@ -263,6 +279,14 @@ function writePid(w: Writer, p: Pid): void {
 }
 
 function writeRef(w: Writer, r: Ref): void {
+  const cached = refSlot.get(r);
+  if (typeof cached === 'object') return writePlan(w, cached as BytePlan);
+  const start = w.length;
+  writeRefBytes(w, r);
+  refSlot.set(r, cached === undefined ? SEEN : planOf(w.buf.subarray(start, w.length)));
+}
+
+function writeRefBytes(w: Writer, r: Ref): void {
   const ids = r.ids;
   const n = ids.length;
   if (n < 1 || n > 5) throw new Failure(`a reference has 1..5 ids, got ${n}`);
@@ -363,6 +387,10 @@ function writeList(w: Writer, list: readonly Term[], depth: number): void {
           b[o + 4] = x & 0xff;
           w.length = o + 5;
         }
+        continue;
+      }
+      if (typeof x === 'object' && x !== null && !(x instanceof Atom)) {
+        writeObjectTerm(w, x, x.constructor, depth);
         continue;
       }
       if (x === undefined && !(i in list)) throw new Failure('a hole in an array is not a term');
@@ -514,6 +542,9 @@ function writeObject(w: Writer, obj: Readonly<Record<string, Term>>, depth: numb
   const last = lastShape;
   const lastKeys = last !== undefined ? last.keys : NO_KEYS;
   let same = true;
+  // The slots are taken before the walk: a getter may encode (in a writer of its own,
+  // with this stack).
+  top = base + FLATMAP_LIMIT;
   try {
     for (const key in obj) {
       if (n === FLATMAP_LIMIT) {
@@ -526,13 +557,13 @@ function writeObject(w: Writer, obj: Readonly<Record<string, Term>>, depth: numb
         for (let j = 0; j < n; j++) stackKeys[base + j] = lastKeys[j]!;
         stackKeys[base + n] = key;
       }
-      stackValues[base + n] = obj[key];
-      top = base + ++n;
+      stackValues[base + n++] = obj[key];
     }
   } catch (e) {
     releaseStack(base, base + n);
     throw e;
   }
+  top = base + n;
   if (n === 0) {
     w.u8(Tag.MAP_EXT).u32(0);
     return;
@@ -562,14 +593,20 @@ function writeObject(w: Writer, obj: Readonly<Record<string, Term>>, depth: numb
   try {
     for (; i < n; i++) {
       writePlan(w, atoms[i]!);
-      writeTerm(w, stackValues[base + order[i]!]!, depth);
+      // Each value is let go of (for the GC) as it is taken.
+      const at = base + order[i]!;
+      const v = stackValues[at]!;
+      stackValues[at] = undefined;
+      if (typeof v === 'object' && v !== null && !(v instanceof Atom)) {
+        writeObjectTerm(w, v, v.constructor, depth);
+      } else writeTerm(w, v, depth);
     }
   } catch (e) {
     releaseStack(base, base + n);
     if (e instanceof Failure) e.segments.push(keySegment(sorted[i]!));
     throw e;
   }
-  releaseStack(base, base + n);
+  top = base;
 }
 
 /** An object through `Object.keys`: a large one, or one with a key too long for an atom. */
@@ -655,7 +692,14 @@ function writeTuple(w: Writer, t: Tuple, depth: number): void {
   } else w.u8(Tag.LARGE_TUPLE_EXT).u32(n);
   let i = 0;
   try {
-    for (; i < n; i++) writeTerm(w, els[i]!, depth);
+    for (; i < n; i++) {
+      const x = els[i]!;
+      // The constructor loaded here, not in writeTerm: each container's loop has its own
+      // inline cache, which sees the few classes found there (one shared load sees all).
+      if (typeof x === 'object' && x !== null && !(x instanceof Atom)) {
+        writeObjectTerm(w, x, x.constructor, depth);
+      } else writeTerm(w, x, depth);
+    }
   } catch (e) {
     if (e instanceof Failure) e.segments.push(`[${i}]`);
     throw e;
@@ -667,13 +711,21 @@ function writeImproper(w: Writer, v: ImproperList, d: number): void {
   writeListHeader(w, n);
   let i = 0;
   try {
-    for (; i < n; i++) writeTerm(w, v.elements[i]!, d);
+    for (; i < n; i++) {
+      const x = v.elements[i]!;
+      if (typeof x === 'object' && x !== null && !(x instanceof Atom)) {
+        writeObjectTerm(w, x, x.constructor, d);
+      } else writeTerm(w, x, d);
+    }
   } catch (e) {
     if (e instanceof Failure) e.segments.push(`.elements[${i}]`);
     throw e;
   }
   try {
-    writeTerm(w, v.tail, d);
+    const t = v.tail;
+    if (typeof t === 'object' && t !== null && !(t instanceof Atom)) {
+      writeObjectTerm(w, t, t.constructor, d);
+    } else writeTerm(w, t, d);
   } catch (e) {
     if (e instanceof Failure) e.segments.push('.tail');
     throw e;
@@ -709,10 +761,9 @@ function writeBinary(w: Writer, v: Uint8Array): void {
  * Everything that is an object but not an atom: dispatch on the constructor first (one
  * load, no chain), then `instanceof` for subclasses and the rare classes.
  */
-function writeObjectTerm(w: Writer, v: object, depth: number): void {
+function writeObjectTerm(w: Writer, v: object, c: unknown, depth: number): void {
   if (depth > CYCLE_CHECK_DEPTH) enterDeep(v);
   const d = depth + 1;
-  const c: unknown = v.constructor;
   if (c === Tuple) writeTuple(w, v as Tuple, d);
   else if (c === Array) writeList(w, v as Term[], d);
   else if (c === Object) writeObject(w, v as Record<string, Term>, d);
@@ -747,7 +798,7 @@ function writeTerm(w: Writer, v: Term, depth: number): void {
   if (typeof v === 'object') {
     if (v === null) return writePlan(w, NIL_PLAN);
     if (v instanceof Atom) return writeAtom(w, v);
-    return writeObjectTerm(w, v, depth);
+    return writeObjectTerm(w, v, v.constructor, depth);
   }
   if (typeof v === 'number') return writeNumber(w, v);
   if (typeof v === 'string') return writeString(w, v);

@@ -19,6 +19,7 @@
  *
  * @module
  */
+import { pidSlot, refSlot } from './encoded-slot.ts';
 
 /**
  * Any value that can travel as an Erlang term.
@@ -203,6 +204,15 @@ export class Pid {
   }
 
   #key: string | undefined = undefined;
+  /** The encoder's cache (see encoded-slot.ts). */
+  #etf: unknown = undefined;
+
+  static {
+    pidSlot.get = (p) => p.#etf;
+    pidSlot.set = (p, v) => {
+      p.#etf = v;
+    };
+  }
 
   /** A string that is the same for equal pids: usable as a `Map` key (made once per pid). */
   get key(): string {
@@ -231,6 +241,15 @@ export class Ref {
   }
 
   #key: string | undefined = undefined;
+  /** The encoder's cache (see encoded-slot.ts). */
+  #etf: unknown = undefined;
+
+  static {
+    refSlot.get = (r) => r.#etf;
+    refSlot.set = (r, v) => {
+      r.#etf = v;
+    };
+  }
 
   /** A string that is the same for equal references: usable as a `Map` key (made once per ref). */
   get key(): string {
