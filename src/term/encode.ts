@@ -140,25 +140,39 @@ function writeKeyAtom(w: Writer, key: string): void {
 
 function writeString(w: Writer, s: string): void {
   const n = s.length;
-  w.ensure(5 + n);
+  if (w.length + 5 + n > w.buf.length) w.ensure(5 + n);
   const b = w.buf;
   const start = w.length;
   b[start] = Tag.BINARY_EXT;
   if (n < 48) {
+    // Short ASCII text four characters to a store; the header's length as one store.
+    const d = dataView(b);
     let o = start + 5;
     let i = 0;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) break;
-      b[o++] = c;
+    let ascii = true;
+    for (; i + 4 <= n; i += 4) {
+      const c0 = s.charCodeAt(i);
+      const c1 = s.charCodeAt(i + 1);
+      const c2 = s.charCodeAt(i + 2);
+      const c3 = s.charCodeAt(i + 3);
+      if ((c0 | c1 | c2 | c3) >= 0x80) {
+        ascii = false;
+        break;
+      }
+      d.setUint32(o, (c0 << 24) | (c1 << 16) | (c2 << 8) | c3);
+      o += 4;
     }
-    if (i === n) {
-      b[start + 1] = 0;
-      b[start + 2] = 0;
-      b[start + 3] = 0;
-      b[start + 4] = n;
-      w.length = o;
-      return;
+    if (ascii) {
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        b[o++] = c;
+      }
+      if (i === n) {
+        d.setUint32(start + 1, n);
+        w.length = o;
+        return;
+      }
     }
   }
   w.length = start + 5;
