@@ -2,8 +2,9 @@
  * Term decoder: External Term Format bytes to JavaScript values.
  *
  * It never trusts its input. Every length is checked against the bytes that remain
- * before anything is allocated; nesting is walked with an explicit stack, so a
- * million nested lists cost memory proportional to the input but never the call stack;
+ * before anything is allocated; nesting past a few dozen levels is walked with an
+ * explicit stack (the first levels by recursive descent, bounded), so a million nested
+ * lists cost memory proportional to the input but never more than that much call stack;
  * compressed terms inflate under a cap and must match their declared size; atoms come
  * from the bounded table. Anything malformed raises {@link TermDecodeError} with the
  * offset; no other exception escapes.
