@@ -108,6 +108,9 @@ export interface ChildSpawnOptions {
   readonly label?: string;
 }
 
+/** What `sendAsync` returns when there is nothing to wait for. */
+const SENT: Promise<void> = Promise.resolve();
+
 const BUSY = 1;
 const QUEUED = 2;
 const TRAPPING = 4;
@@ -304,10 +307,10 @@ export class Process {
    * until it drains below the limit or closes. This is what BEAM does to a process that
    * sends on a busy distribution port (it is suspended), so a producer paced by
    * `sendAsync` never outruns a slow peer and never loses messages to the buffer's hard
-   * limit. Local sends, and remote ones on a connection that is not busy, resolve at
-   * once (after one microtask); a send that starts a connection waits for its setup. The message is queued before the wait: it is never
-   * dropped for being busy. Never rejects (a closed connection loses the message, as
-   * `send` does).
+   * limit. Local sends, and remote ones on a connection that is not busy, return one
+   * shared resolved promise (no allocation per message); a send that starts a connection
+   * waits for its setup. The message is queued before the wait: it is never dropped for
+   * being busy. Never rejects (a closed connection loses the message, as `send` does).
    *
    * @example
    * ```ts
@@ -316,10 +319,13 @@ export class Process {
    * });
    * ```
    */
-  async sendAsync(dest: Dest, message: Term): Promise<void> {
-    if (this.exitReason !== undefined) return;
-    const busy = this.runtime.sendFrom(this.pid, dest, message);
-    if (busy !== undefined) await busy;
+  sendAsync(dest: Dest, message: Term): Promise<void> {
+    if (this.exitReason !== undefined) return SENT;
+    try {
+      return this.runtime.sendFrom(this.pid, dest, message) ?? SENT;
+    } catch (e) {
+      return Promise.reject(e as Error); // as an async function would: a name not registered
+    }
   }
 
   /**

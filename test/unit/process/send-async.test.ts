@@ -115,4 +115,18 @@ describe('process: sendAsync waits on a busy connection', () => {
       'the remote one arrives',
     );
   });
+
+  it('rejects (does not throw) for a local name nobody registered, as send throws', async () => {
+    let outcome: unknown;
+    rt.spawn(async (self) => {
+      const p = self.sendAsync('nobody_here', atom('hello'));
+      outcome = await p.then(
+        () => 'resolved',
+        (e: unknown) => e,
+      );
+    });
+    await until(() => outcome !== undefined, 'the send settles');
+    assert.ok(outcome instanceof Error, `expected an error, got ${String(outcome)}`);
+    assert.match(outcome.message, /nobody_here is not registered/);
+  });
 });
