@@ -40,6 +40,7 @@ import { lookup } from '../epmd/client.ts';
 import { Atom, atom, type Term } from '../term/types.ts';
 import { channels } from './diagnostics.ts';
 import { NodeEvents, type NodeDownReason, type NodeType } from './events.ts';
+import { ExpiringMap } from './expiring-map.ts';
 import { isAllowed, nameMismatch, splitNodeName, type NameType } from './names.ts';
 
 /**
@@ -233,9 +234,9 @@ export class Connections {
   private refusedAccepts = 0;
   private readonly sockets = new Set<Socket>();
   /** Host names resolved lately (see `resolveHost`). */
-  private readonly addresses = new Map<string, { address: string; expires: number }>();
+  private readonly addresses = new ExpiringMap<string>(HOST_CACHE_MS);
   /** Listen ports of nodes connected to lately (see `PORT_CACHE_MS`). */
-  private readonly ports = new Map<string, { port: number; expires: number }>();
+  private readonly ports = new ExpiringMap<number>(PORT_CACHE_MS);
 
   private readonly distLogger: DistLogger;
 
@@ -392,14 +393,13 @@ export class Connections {
    */
   private async resolveHost(host: string): Promise<string> {
     if (isIP(host) !== 0) return host;
-    const now = Date.now();
     const hit = this.addresses.get(host);
-    if (hit !== undefined && hit.expires > now) return hit.address;
+    if (hit !== undefined) return hit;
     // IPv4 first, as erl's inet_tcp_dist (the port mapper listens there too).
     const all = await dnsLookup(host, { all: true });
     const address = (all.find((a) => a.family === 4) ?? all[0])?.address;
     if (address === undefined) throw new Error(`no address for host ${host}`);
-    this.addresses.set(host, { address, expires: now + HOST_CACHE_MS });
+    this.addresses.set(host, address);
     return address;
   }
 
@@ -480,9 +480,9 @@ export class Connections {
       // that fails as a moved or restarted node would (nothing listening, another
       // name answering, the socket closed), the port mapper is asked after all.
       const known = this.ports.get(node);
-      if (known !== undefined && known.expires > Date.now()) {
+      if (known !== undefined) {
         try {
-          return await handshakeAt(address, known.port);
+          return await handshakeAt(address, known);
         } catch (e) {
           this.ports.delete(node);
           if (cancelled || !mayHaveMoved(e) || Date.now() >= deadline) throw e;
@@ -497,11 +497,7 @@ export class Connections {
       });
       if (!info) throw new Error(`the port mapper on ${host} has no node named ${alive}`);
       const conn = await handshakeAt(address, info.port);
-      if (this.ports.size >= 1024) {
-        const now = Date.now();
-        for (const [n, p] of this.ports) if (p.expires <= now) this.ports.delete(n);
-      }
-      this.ports.set(node, { port: info.port, expires: Date.now() + PORT_CACHE_MS });
+      this.ports.set(node, info.port);
       return conn;
     };
     run().then(
