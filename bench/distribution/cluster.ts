@@ -56,8 +56,11 @@ export class Worker {
 
 let bundle: Promise<string> | undefined;
 
-/** Forks node-worker.ts, bundled by esbuild once per run (bench/dist/, git-ignored). */
-export async function startWorker(): Promise<Worker> {
+/**
+ * Forks node-worker.ts, bundled by esbuild once per run (bench/dist/, git-ignored), with
+ * `execArgv` or else BENCH_NODE_ARGS as its node flags.
+ */
+export async function startWorker(execArgv?: readonly string[]): Promise<Worker> {
   bundle ??= (async () => {
     const outfile = fileURLToPath(new URL('../dist/node-worker.mjs', import.meta.url));
     await build({
@@ -73,7 +76,9 @@ export async function startWorker(): Promise<Worker> {
   })();
   // BENCH_NODE_ARGS: flags for the worker processes (e.g. --cpu-prof, --trace-gc)
   const child = fork(await bundle, [], {
-    execArgv: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    execArgv: execArgv
+      ? [...execArgv]
+      : (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   await once(child, 'spawn');

@@ -9,6 +9,7 @@ import { memoryLogger } from '../../src/process/logger.ts';
 import type { Process } from '../../src/process/index.ts';
 import { atom, tuple, type Pid, type Term, type Tuple } from '../../src/term/types.ts';
 import { floorCommands } from './floor.ts';
+import { profileCommands } from '../rpc/profile.ts';
 
 const EXPECT = atom('expect');
 const SINK = atom('sink');
@@ -170,7 +171,17 @@ const commands: Record<string, (...args: never[]) => unknown> = {
   rpc,
   connect,
   ping: (to: string) => self().ping(to),
+  rpcLoop: async (to: string, n: number) => {
+    const r = self().rpc;
+    for (let i = 0; i < n; i++) await r.call(to, 'erlang', 'node', []);
+  },
+  callLoop: (to: string, n: number) =>
+    inProcess(async (p) => {
+      const dest = ['bench_gs', to] as const;
+      for (let i = 0; i < n; i++) await GenServer.call(p, dest, PING);
+    }),
   ...floorCommands,
+  ...profileCommands,
 };
 
 process.on('message', (m: { id: number; cmd: string; args: unknown[] }) => {
