@@ -34,20 +34,46 @@ export type RawResult =
   | { readonly type: 'spawn_error'; readonly reason: Term }
   | { readonly type: 'timeout' };
 
-/** One outgoing call: found by its request id's number (the ref is ours). */
-class Pending {
-  readonly reqId: Ref;
-  readonly key: number;
-  readonly done: (r: RawResult) => void;
-  /** The deadline bucket of the timeout (see Timeouts), or -1 when there is none. */
+/**
+ * One outgoing call, found by its request id's number (the ref is ours). `settled` runs
+ * once with how the call ended. erpc's calls extend it, so that a call in flight is one
+ * object (no closures per call); {@link ErpcClient.request} wraps a callback in one.
+ *
+ * @example
+ * ```ts
+ * class Logged extends PendingCall {
+ *   settled(r: RawResult): void { console.log(r.type); }
+ * }
+ * client.start(new Logged(), atom('erl@vm'), runtime.makeRef(), atom('erlang'), atom('node'), [], Infinity);
+ * ```
+ */
+export abstract class PendingCall {
+  /** @internal the SPAWN_REQUEST's id, set when the request goes out */
+  reqId: Ref | null = null;
+  /** @internal the request id's number (-1 until sent) */
+  key = -1;
+  /** @internal the deadline bucket of the timeout (see Timeouts), or -1 when there is none */
   timer = -1;
+  /** @internal the spawn reply came (the monitor is up) */
   spawned = false;
+  /** @internal timed out before the spawn reply: demonitor when it comes */
   abandoned = false;
 
-  constructor(reqId: Ref, key: number, done: (r: RawResult) => void) {
-    this.reqId = reqId;
-    this.key = key;
+  /** How the call ended (runs once; not after a timeout already settled it). */
+  abstract settled(r: RawResult): void;
+}
+
+/** A callback as a PendingCall. */
+class CallbackCall extends PendingCall {
+  private readonly done: (r: RawResult) => void;
+
+  constructor(done: (r: RawResult) => void) {
+    super();
     this.done = done;
+  }
+
+  settled(r: RawResult): void {
+    this.done(r);
   }
 }
 
@@ -61,6 +87,9 @@ const NOCONNECTION = Atom.of('noconnection');
 const MAX_TIMEOUT = 2_147_483_647;
 const NO_CONNECTION: RawResult = { type: 'spawn_error', reason: NOCONNECTION };
 const TIMED_OUT: RawResult = { type: 'timeout' };
+const MONITOR: { readonly monitor: true } = { monitor: true };
+const FLUSH: { readonly flush: true } = { flush: true };
+const NO_ARGS: readonly Term[] = Object.freeze([]);
 
 /**
  * One node's erpc caller process.
@@ -82,10 +111,10 @@ export class ErpcClient {
    * map: a `Map` that goes from one entry to none and back reallocates its table each
    * time.
    */
-  private solo: Pending | null = null;
-  private readonly pending = new Map<number, Pending>();
+  private solo: PendingCall | null = null;
+  private readonly pending = new Map<number, PendingCall>();
   /** Call timeouts in 1 ms buckets, one Node timer per bucket (not one per call). */
-  private readonly timeouts = new Timeouts<Pending>((p) => this.timeout(p));
+  private readonly timeouts = new Timeouts<PendingCall>((p) => this.timeout(p));
   private closed = false;
   /**
    * The group leader the caller process gives the processes it spawns remotely (BEAM
@@ -141,32 +170,54 @@ export class ErpcClient {
     timeoutMs: number,
     done: (r: RawResult) => void,
   ): void {
-    if (this.closed) return done(NO_CONNECTION);
-    const proc = this.proc;
-    if (proc !== null && proc.alive) {
-      this.send(proc, node, res, module, fn, args, timeoutMs, done);
-      return;
-    }
-    void this.start().then((self) => {
-      if (this.closed) return done(NO_CONNECTION);
-      this.send(self, node, res, module, fn, args, timeoutMs, done);
-    });
+    this.start(new CallbackCall(done), node, res, module, fn, args, timeoutMs);
   }
 
-  private send(
-    self: Process,
+  /**
+   * {@link request} for a call object: `call.settled` runs once with the result. One
+   * object per call in flight, whatever the caller keeps in it.
+   *
+   * @example
+   * ```ts
+   * client.start(call, atom('erl@vm'), ref, atom('erlang'), atom('node'), [], 5000);
+   * ```
+   */
+  start(
+    call: PendingCall,
     node: Atom,
     res: Ref,
     module: Atom,
     fn: Atom,
     args: readonly Term[],
     timeoutMs: number,
-    done: (r: RawResult) => void,
   ): void {
-    const reqId = self.spawnRequest(node, ERPC, EXECUTE_CALL, [res, module, fn, [...args]], {
-      monitor: true,
+    if (this.closed) return call.settled(NO_CONNECTION);
+    const proc = this.proc;
+    if (proc !== null && proc.alive) {
+      this.send(proc, call, node, res, module, fn, args, timeoutMs);
+      return;
+    }
+    void this.process().then((self) => {
+      if (this.closed) return call.settled(NO_CONNECTION);
+      this.send(self, call, node, res, module, fn, args, timeoutMs);
     });
-    const p = new Pending(reqId, this.runtime.ids.refNumber(reqId), done);
+  }
+
+  private send(
+    self: Process,
+    p: PendingCall,
+    node: Atom,
+    res: Ref,
+    module: Atom,
+    fn: Atom,
+    args: readonly Term[],
+    timeoutMs: number,
+  ): void {
+    // the argument list is copied: a request waiting for its connection is encoded later
+    const a = args.length === 0 ? NO_ARGS : [...args];
+    const reqId = self.spawnRequest(node, ERPC, EXECUTE_CALL, [res, module, fn, a], MONITOR);
+    p.reqId = reqId;
+    p.key = this.runtime.ids.refNumber(reqId);
     if (this.solo === null) this.solo = p;
     else this.pending.set(p.key, p);
     if (timeoutMs !== Infinity) {
@@ -184,7 +235,7 @@ export class ErpcClient {
    */
   async cast(node: Atom, module: Atom, fn: Atom, args: readonly Term[]): Promise<void> {
     if (this.closed) return;
-    const self = this.proc !== null && this.proc.alive ? this.proc : await this.start();
+    const self = this.proc !== null && this.proc.alive ? this.proc : await this.process();
     self.spawnRequest(node, ERPC, EXECUTE_CAST, [module, fn, [...args]]);
   }
 
@@ -198,7 +249,7 @@ export class ErpcClient {
    */
   close(): void {
     this.closed = true;
-    const all = [...this.pending.values()];
+    const all: PendingCall[] = [...this.pending.values()];
     if (this.solo !== null) all.push(this.solo);
     this.solo = null;
     this.pending.clear();
@@ -207,7 +258,7 @@ export class ErpcClient {
     if (proc !== null && proc.alive) this.runtime.exit(proc.pid, Atom.of('kill'));
   }
 
-  private start(): Promise<Process> {
+  private process(): Promise<Process> {
     this.starting ??= new Promise<Process>((resolve) => {
       this.runtime.spawn(
         (self) => {
@@ -239,7 +290,7 @@ export class ErpcClient {
         if (p.abandoned) {
           // a late spawn reply after the timeout: stop the monitor (DEMONITOR_P)
           this.remove(key);
-          self.demonitor(ref, { flush: true });
+          self.demonitor(ref, FLUSH);
         } else {
           p.spawned = true;
         }
@@ -257,7 +308,7 @@ export class ErpcClient {
     }
   }
 
-  private lookup(key: number): Pending | undefined {
+  private lookup(key: number): PendingCall | undefined {
     const solo = this.solo;
     return solo !== null && solo.key === key ? solo : this.pending.get(key);
   }
@@ -267,24 +318,24 @@ export class ErpcClient {
     else this.pending.delete(key);
   }
 
-  private timeout(p: Pending): void {
+  private timeout(p: PendingCall): void {
     p.timer = -1;
     if (this.lookup(p.key) !== p) return;
     if (p.spawned) {
       this.remove(p.key);
       const self = this.proc;
-      if (self !== null && self.alive) self.demonitor(p.reqId, { flush: true });
+      if (self !== null && self.alive) self.demonitor(p.reqId!, FLUSH);
     } else {
       p.abandoned = true;
     }
-    p.done(TIMED_OUT);
+    p.settled(TIMED_OUT);
   }
 
-  private finish(p: Pending, r: RawResult): void {
+  private finish(p: PendingCall, r: RawResult): void {
     if (p.timer !== -1) {
       this.timeouts.cancel(p, p.timer);
       p.timer = -1;
     }
-    if (!p.abandoned) p.done(r);
+    if (!p.abandoned) p.settled(r);
   }
 }

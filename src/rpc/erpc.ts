@@ -12,7 +12,7 @@
 import { sameRef } from '../process/pid.ts';
 import { formatTerm } from '../process/format.ts';
 import { Atom, Ref, Tuple, type Term } from '../term/types.ts';
-import type { ErpcClient, RawResult } from './client.ts';
+import { PendingCall, type ErpcClient, type RawResult } from './client.ts';
 import { ErpcError } from './errors.ts';
 import {
   execute,
@@ -58,14 +58,17 @@ function toAtom(x: Atom | string): Atom {
   return typeof x === 'string' ? Atom.of(x) : x;
 }
 
-/** `what` is the call's description, or a function making it (built only for a failure). */
+/** A call's description made only when a failure needs it. */
+type Described = { describe(): string };
+
+/** `what` is the call's description, or something making it (built only for a failure). */
 function fail(
   kind: ErpcError['kind'],
   reason: Term,
   node: string,
-  what: string | (() => string),
+  what: string | (() => string) | Described,
 ): ErpcResult {
-  const w = typeof what === 'string' ? what : what();
+  const w = typeof what === 'string' ? what : typeof what === 'function' ? what() : what.describe();
   return {
     ok: false,
     error: new ErpcError(kind, reason, node, `erpc ${w} on ${node}: ${kind} ${formatTerm(reason)}`),
@@ -88,7 +91,7 @@ export function settle(
   res: Ref,
   raw: RawResult,
   node: string,
-  what: string | (() => string),
+  what: string | (() => string) | { describe(): string },
 ): ErpcResult {
   if (raw.type === 'timeout') return fail('error', new Tuple([ERPC, TIMEOUT]), node, what);
   if (raw.type === 'spawn_error') return fail('error', new Tuple([ERPC, raw.reason]), node, what);
@@ -119,6 +122,72 @@ function outcomeToRaw(res: Ref, out: Outcome): RawResult {
       return { type: 'down', reason: new Tuple([res, EXIT, out.reason]) };
     case 'error':
       return { type: 'down', reason: new Tuple([res, ERROR, out.reason, [...out.stack]]) };
+  }
+}
+
+/** The settle functions of the promise made last (see `capture`). */
+const captured: { resolve: (v: unknown) => void; reject: (e: unknown) => void } = {
+  resolve: () => {},
+  reject: () => {},
+};
+
+/** A promise executor that keeps its settle functions: no closure made per promise. */
+function capture(resolve: (v: never) => void, reject: (e: unknown) => void): void {
+  captured.resolve = resolve as (v: unknown) => void;
+  captured.reject = reject;
+}
+
+/**
+ * One erpc call in flight: the client's pending entry, the promise's settle functions and
+ * what the error message needs (built only for a failure).
+ */
+class Call<T> extends PendingCall {
+  res: Ref | null = null;
+  private readonly resolve: (v: T) => void;
+  private readonly reject: (e: unknown) => void;
+  private readonly map: (r: ErpcResult) => T;
+  private readonly node: string;
+  private readonly module: Atom | string;
+  private readonly fn: Atom | string;
+  private readonly args: unknown;
+
+  constructor(
+    resolve: (v: T) => void,
+    reject: (e: unknown) => void,
+    map: (r: ErpcResult) => T,
+    node: string,
+    module: Atom | string,
+    fn: Atom | string,
+    args: unknown,
+  ) {
+    super();
+    this.resolve = resolve;
+    this.reject = reject;
+    this.map = map;
+    this.node = node;
+    this.module = module;
+    this.fn = fn;
+    this.args = args;
+  }
+
+  /** The call's description, `m:f/arity`. */
+  describe(): string {
+    return describe(this.module, this.fn, this.args);
+  }
+
+  settled(raw: RawResult): void {
+    this.deliver(settle(this.res!, raw, this.node, this));
+  }
+
+  deliver(r: ErpcResult): void {
+    let v: T;
+    try {
+      v = this.map(r);
+    } catch (e) {
+      this.reject(e);
+      return;
+    }
+    this.resolve(v);
   }
 }
 
@@ -194,37 +263,37 @@ export class Erpc {
     timeoutMs: number,
     map: (r: ErpcResult) => T,
   ): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const deliver = (r: ErpcResult): void => {
-        let v: T;
-        try {
-          v = map(r);
-        } catch (e) {
-          reject(e);
-          return;
-        }
-        resolve(v);
-      };
-      const n = toAtom(node);
-      const what = (): string => describe(module, fn, args);
-      if (!Array.isArray(args) || !(typeof timeoutMs === 'number' && timeoutMs >= 0)) {
-        return deliver(fail('error', new Tuple([ERPC, BADARG]), n.name, what));
-      }
-      const problem = termProblem(args);
-      if (problem !== null) {
-        // erpc:call's badarg, naming what cannot be encoded (it would be dropped on the wire)
-        return deliver(
-          fail('error', new Tuple([ERPC, BADARG]), n.name, `${what()} (args${problem})`),
-        );
-      }
-      const rt = this.host.runtime;
-      const res = rt.makeRef();
-      const m = toAtom(module);
-      const f = toAtom(fn);
-      const done = (raw: RawResult): void => deliver(settle(res, raw, n.name, what));
-      if (n === rt.node) void this.local(res, m, f, args, timeoutMs).then(done);
-      else this.client.request(n, res, m, f, args, timeoutMs, done);
-    });
+    const n = toAtom(node);
+    const promise = new Promise<T>(capture);
+    const call = new Call<T>(
+      captured.resolve as (v: T) => void,
+      captured.reject,
+      map,
+      n.name,
+      module,
+      fn,
+      args,
+    );
+    if (!Array.isArray(args) || !(typeof timeoutMs === 'number' && timeoutMs >= 0)) {
+      call.deliver(fail('error', new Tuple([ERPC, BADARG]), n.name, call));
+      return promise;
+    }
+    const problem = termProblem(args);
+    if (problem !== null) {
+      // erpc:call's badarg, naming what cannot be encoded (it would be dropped on the wire)
+      call.deliver(
+        fail('error', new Tuple([ERPC, BADARG]), n.name, `${call.describe()} (args${problem})`),
+      );
+      return promise;
+    }
+    const rt = this.host.runtime;
+    const res = rt.makeRef();
+    call.res = res;
+    const m = toAtom(module);
+    const f = toAtom(fn);
+    if (n === rt.node) void this.local(res, m, f, args, timeoutMs).then((raw) => call.settled(raw));
+    else this.client.start(call, n, res, m, f, args, timeoutMs);
+    return promise;
   }
 
   /**

@@ -364,7 +364,22 @@ export function executeNow(
   self: Process | (() => Process),
   req: CallRequest,
 ): Outcome | Promise<Outcome> {
-  const { module: m, function: f, args: a } = req;
+  return applyNow(registry, host, self, req.module, req.function, req.args, req.caller);
+}
+
+/**
+ * @internal {@link executeNow} with the request's parts as arguments (no request object
+ * per call).
+ */
+export function applyNow(
+  registry: ModuleRegistry,
+  host: RpcHost,
+  self: Process | (() => Process),
+  m: Term,
+  f: Term,
+  a: Term,
+  caller: Pid | undefined,
+): Outcome | Promise<Outcome> {
   if (!(m instanceof Atom) || !(f instanceof Atom) || !Array.isArray(a)) {
     return { kind: 'error', reason: BADARG, stack: [new Tuple([ERLANG, APPLY, [m, f, a], []])] };
   }
@@ -373,7 +388,7 @@ export function executeNow(
   if (fn === undefined) {
     return { kind: 'error', reason: UNDEF, stack: [new Tuple([m, f, [...args], []])] };
   }
-  const ctx: CallContext = new Context(self, host, registry, req.caller, m, f);
+  const ctx: CallContext = new Context(self, host, registry, caller, m, f);
   let value: unknown;
   try {
     value = fn.apply(ctx, args as Term[]);
@@ -389,7 +404,7 @@ export function executeNow(
 
 function returned(value: unknown, m: Atom, f: Atom, arity: number): Outcome {
   if (value === undefined) return { kind: 'return', value: OK };
-  const bad = nonTermPath(value, '', 0);
+  const bad = termProblem(value);
   if (bad !== null) {
     return {
       kind: 'error',
@@ -455,7 +470,67 @@ const MAX_CHECK_DEPTH = 10_000;
  * ```
  */
 export function termProblem(value: unknown): string | null {
-  return nonTermPath(value, '', 0);
+  return isTermDeep(value, 0) ? null : nonTermPath(value, '', 0);
+}
+
+/**
+ * Whether all of `v` can travel as a term: {@link nonTermPath}'s walk without building a
+ * path for every element (the path is made only when something is wrong).
+ */
+function isTermDeep(v: unknown, depth: number): boolean {
+  if (depth > MAX_CHECK_DEPTH) return true;
+  switch (typeof v) {
+    case 'number':
+      return Number.isFinite(v);
+    case 'bigint':
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (v === null || v instanceof Atom) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!isTermDeep(v[i], depth + 1)) return false;
+    return true;
+  }
+  if (v instanceof Tuple) {
+    const els = v.elements;
+    for (let i = 0; i < els.length; i++) if (!isTermDeep(els[i], depth + 1)) return false;
+    return true;
+  }
+  if (
+    v instanceof Pid ||
+    v instanceof Ref ||
+    v instanceof Uint8Array ||
+    v instanceof Float ||
+    v instanceof Port ||
+    v instanceof BitBinary ||
+    v instanceof ExportFun ||
+    v instanceof Fun
+  ) {
+    return true;
+  }
+  if (v instanceof ImproperList) {
+    const els = v.elements;
+    for (let i = 0; i < els.length; i++) if (!isTermDeep(els[i], depth + 1)) return false;
+    return isTermDeep(v.tail, depth + 1);
+  }
+  if (v instanceof Map) {
+    for (const [k, val] of v) {
+      if (!isTermDeep(k, depth + 1) || !isTermDeep(val, depth + 1)) return false;
+    }
+    return true;
+  }
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) {
+    const rec = v as Record<string, unknown>;
+    for (const k of Object.keys(rec)) if (!isTermDeep(rec[k], depth + 1)) return false;
+    return true;
+  }
+  return false;
 }
 
 /** Where in `v` a value that cannot be encoded sits (`''` for the root), or null. */

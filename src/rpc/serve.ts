@@ -21,9 +21,9 @@
 import type { SpawnRequestMessage } from '../dist/control-message.ts';
 import type { Process, ProcessBody } from '../process/process.ts';
 import type { InstantSpawn } from '../process/remote.ts';
-import { Atom, Tuple, type Term } from '../term/types.ts';
+import { Atom, Tuple, type Pid, type Term } from '../term/types.ts';
 import { formatTerm } from '../process/format.ts';
-import { execute, executeNow, type ModuleRegistry, type Outcome, type RpcHost } from './modules.ts';
+import { applyNow, execute, type ModuleRegistry, type Outcome, type RpcHost } from './modules.ts';
 
 const ERPC = Atom.of('erpc');
 const EXECUTE_CALL = Atom.of('execute_call');
@@ -102,23 +102,10 @@ export function spawnHandler(
     if (stopping()) return (self) => self.receive(() => false);
     const args = req.args;
     if (req.module === ERPC && req.function === EXECUTE_CALL && args.length === 4) {
-      const [res, m, f, a] = args as [Term, Term, Term, Term];
       // A function that answers at once needs no process unless it asks for `self`
       // (InstantSpawn): the exit reason goes back as the DOWN of a process that was
       // never made. Its SPAWN_REPLY and DOWN leave in one write.
-      return {
-        label: 'erpc:execute_call/4',
-        run: (self) => {
-          const out = executeNow(registry, host, self, {
-            module: m,
-            function: f,
-            args: a,
-            caller: req.from,
-          });
-          if (!(out instanceof Promise)) return erpcExitReason(res, out);
-          return (p: Process) => out.then((o) => exitWith(p, erpcExitReason(res, o)));
-        },
-      };
+      return new ExecuteCall(registry, host, args, req.from);
     }
     if (req.module === ERPC && req.function === EXECUTE_CAST && args.length === 3) {
       const [m, f, a] = args as [Term, Term, Term];
@@ -159,6 +146,33 @@ export function spawnHandler(
       }
     };
   };
+}
+
+/** `erpc:execute_call(Res, M, F, A)` as an InstantSpawn: one object per request. */
+class ExecuteCall implements InstantSpawn {
+  private readonly registry: ModuleRegistry;
+  private readonly host: RpcHost;
+  private readonly args: readonly Term[];
+  private readonly caller: Pid;
+
+  constructor(registry: ModuleRegistry, host: RpcHost, args: readonly Term[], caller: Pid) {
+    this.registry = registry;
+    this.host = host;
+    this.args = args;
+    this.caller = caller;
+  }
+
+  get label(): string {
+    return 'erpc:execute_call/4';
+  }
+
+  run(self: () => Process): Term | ProcessBody {
+    const a = this.args;
+    const res = a[0]!;
+    const out = applyNow(this.registry, this.host, self, a[1]!, a[2]!, a[3]!, this.caller);
+    if (!(out instanceof Promise)) return erpcExitReason(res, out);
+    return (p: Process) => out.then((o) => exitWith(p, erpcExitReason(res, o)));
+  }
 }
 
 /**

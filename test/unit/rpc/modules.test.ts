@@ -16,13 +16,25 @@ import {
   rexReply,
   rpcify,
   settle,
+  termProblem,
   erpcExitReason,
   processExitReason,
   type CallContext,
   type Outcome,
   type RpcHost,
 } from '../../../src/rpc/index.ts';
-import { atom, ExportFun, Float, tuple, type Atom, type Term } from '../../../src/term/types.ts';
+import {
+  atom,
+  BitBinary,
+  ExportFun,
+  Float,
+  ImproperList,
+  Pid,
+  Ref,
+  tuple,
+  type Atom,
+  type Term,
+} from '../../../src/term/types.ts';
 
 const text = (t: Term): string => formatTerm(t);
 const quiet = { log() {} };
@@ -388,5 +400,41 @@ describe('rpc: result mappings', () => {
   it('rpc/group-leader: chardata becomes text', () => {
     assert.equal(chardataText(['ab', [99, [100]], Uint8Array.of(0xc3, 0xbc), 0x1f600]), 'abcdü😀');
     assert.equal(chardataText([atom('x')]), undefined);
+  });
+
+  it('rpc/modules: termProblem accepts every term kind and names the first bad value', () => {
+    const pid = new Pid(atom('a@h'), 1, 0, 1);
+    const ref = new Ref(atom('a@h'), 1, [1, 2, 3]);
+    const good: unknown = [
+      1,
+      2n,
+      'text',
+      true,
+      null,
+      atom('x'),
+      pid,
+      ref,
+      new Float(1),
+      Uint8Array.of(1),
+      new BitBinary(Uint8Array.of(0x80), 1),
+      new ExportFun(atom('m'), atom('f'), 1),
+      tuple(1, [2, tuple()]),
+      new ImproperList([1, 2], 3),
+      new Map<Term, Term>([[atom('k'), [1]]]),
+      { a: [1, { b: 'c' }] },
+      Object.assign(Object.create(null) as object, { k: 1 }),
+    ];
+    assert.equal(termProblem(good), null);
+    const cases: [unknown, string][] = [
+      [[1, [2, undefined]], '[1][1]: undefined'],
+      [tuple(1, Number.NaN), '{1}: NaN'],
+      [new ImproperList([1], (() => 1) as unknown as Term), '|tail: function'],
+      [new ImproperList([1, Symbol('s') as unknown as Term], 1), '[1]: symbol'],
+      [new Map([[1, new Date(0)]]), '.?: Date'],
+      [new Map([[undefined, 1]]), '<key>: undefined'],
+      [{ a: { b: [Infinity] } }, '.a.b[0]: Infinity'],
+      [[good, new Set()], '[1]: Set'],
+    ];
+    for (const [value, path] of cases) assert.equal(termProblem(value), path);
   });
 });
