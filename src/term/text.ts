@@ -96,22 +96,18 @@ const slotLatin1 = new Uint8Array(SLOTS);
 const slotAtom: (Atom | undefined)[] = new Array<Atom | undefined>(SLOTS);
 
 /**
- * The slot of an atom's text: a hash of its length and five of its bytes (the first two,
- * the middle one, the last two), not of every byte: the lookup compares every byte anyway,
- * so two atoms that share a slot only evict each other (a slower decode, not a wrong one).
+ * The slot of an atom's text: a hash of its length and of every byte of the first 64 (and
+ * of the last 16 past that). Atoms that differ in a single byte are common — node names
+ * `app_1@host`, `app_2@host` sit in every pid's encoding, two per message — so no byte of
+ * a usual atom is left out. The lookup compares every byte anyway, so two atoms that share
+ * a slot only evict each other (a slower decode, not a wrong one).
  */
 function slotOf(b: Buffer, s: number, e: number, latin1Form: boolean): number {
   const n = e - s;
-  let h = n ^ (latin1Form ? 0x9e3779b9 : 0);
-  if (n > 0) {
-    h = Math.imul(h ^ b[s]!, 0x01000193);
-    h = Math.imul(h ^ b[e - 1]!, 0x01000193);
-    h = Math.imul(h ^ b[s + (n >> 1)]!, 0x01000193);
-    if (n > 3) {
-      h = Math.imul(h ^ b[s + 1]!, 0x01000193);
-      h = Math.imul(h ^ b[e - 2]!, 0x01000193);
-    }
-  }
+  let h = (n ^ (latin1Form ? 0x9e3779b9 : 0x811c9dc5)) | 0;
+  const head = n <= 64 ? e : s + 64;
+  for (let i = s; i < head; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  if (head !== e) for (let i = e - 16; i < e; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
   return ((h >>> 0) ^ (h >>> 15)) & (SLOTS - 1);
 }
 
