@@ -134,16 +134,30 @@ async function callPar(to: string, k: number, per: number): Promise<number> {
 
 /** `rpc:call(To, erlang, node, [])`: N sequential calls after `warm`. */
 async function rpc(to: string, n: number, warm: number): Promise<Latency> {
+  let t0 = 0;
+  const us = await rpcSamples(to, n, warm, () => {
+    t0 = performance.now();
+  });
+  return latency(us, performance.now() - t0);
+}
+
+/** The latency of each of N sequential `rpc:call`s after `warm` (µs, in call order). */
+async function rpcSamples(
+  to: string,
+  n: number,
+  warm: number,
+  started?: () => void,
+): Promise<number[]> {
   const r = self().rpc;
   for (let i = 0; i < warm; i++) await r.call(to, 'erlang', 'node', []);
+  started?.();
   const us: number[] = [];
-  const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const s = process.hrtime.bigint();
     await r.call(to, 'erlang', 'node', []);
     us.push(Number(process.hrtime.bigint() - s) / 1000);
   }
-  return latency(us, performance.now() - t0);
+  return us;
 }
 
 /** K times: disconnect, wait until gone, 20 ms, then time `ping` (milliseconds, median). */
@@ -169,6 +183,7 @@ const commands: Record<string, (...args: never[]) => unknown> = {
   call,
   callPar,
   rpc,
+  rpcSamples: (to: string, n: number, warm: number) => rpcSamples(to, n, warm),
   connect,
   ping: (to: string) => self().ping(to),
   rpcLoop: async (to: string, n: number) => {

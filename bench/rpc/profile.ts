@@ -3,7 +3,7 @@
 // allocation site.
 import { Session } from 'node:inspector/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { getHeapStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 
 let gcs = 0;
 let gcMs = 0;
@@ -14,9 +14,10 @@ new PerformanceObserver((list) => {
   }
 }).observe({ entryTypes: ['gc'] });
 
-/** Heap in use (bytes) and the GCs seen so far (count, total ms). */
-function heap(): { used: number; gcs: number; gcMs: number } {
-  return { used: getHeapStatistics().used_heap_size, gcs, gcMs };
+/** Heap in use and the young generation's size (bytes), the GCs so far (count, total ms). */
+function heap(): { used: number; newSpace: number; gcs: number; gcMs: number } {
+  const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+  return { used: getHeapStatistics().used_heap_size, newSpace: young?.space_size ?? 0, gcs, gcMs };
 }
 
 /** A full GC (the worker must run with --expose-gc). */
@@ -54,14 +55,17 @@ async function sampleStop(top: number): Promise<string[]> {
   s.disconnect();
   session = undefined;
   const bySite = new Map<string, number>();
-  const walk = (n: ProfileNode, parent: string): void => {
+  // callers shown per site: ALLOC_DEPTH (default 1)
+  const depth = Number(process.env.ALLOC_DEPTH ?? 1);
+  const walk = (n: ProfileNode, callers: string[]): void => {
     const f = n.callFrame;
     const file = f.url.replace(/^.*\//, '');
-    const site = `${f.functionName || '(anon)'} (${file}:${f.lineNumber + 1}) <- ${parent}`;
+    const site = `${f.functionName || '(anon)'} (${file}:${f.lineNumber + 1}) <- ${callers.slice(0, depth).join(' <- ')}`;
     if (n.selfSize > 0) bySite.set(site, (bySite.get(site) ?? 0) + n.selfSize);
-    for (const c of n.children) walk(c, `${f.functionName || '(anon)'}:${f.lineNumber + 1}`);
+    const here = [`${f.functionName || '(anon)'}:${f.lineNumber + 1}`, ...callers];
+    for (const c of n.children) walk(c, here);
   };
-  walk(profile.head, '');
+  walk(profile.head, []);
   return [...bySite]
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)

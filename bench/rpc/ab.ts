@@ -1,0 +1,159 @@
+// Interleaved A/B of beamlink→beamlink rpc:call latency between variants: node flags
+// (`--min-semi-space-size=16`) and/or another checkout's source tree. Every variant gets
+// its own pair of worker processes (node-worker.ts bundled from that tree), all started
+// at once on one epmd; then, round after round, each variant makes a short burst of
+// calls in turn, so that the machine's slow and fast minutes hit every variant alike.
+// The samples of all rounds are pooled per variant (p50, p99, p99.9, mean), and each
+// round's p50 and p99 are kept too (their median over the rounds is steadier).
+//
+//   flock /tmp/beamlink-bench.lock node --import tsx bench/rpc/ab.ts \
+//     default: --max-semi=--max-semi-space-size=64 min16=--min-semi-space-size=16
+//   AB_TREES="base=/tmp/base-checkout" ... bench/rpc/ab.ts base@base: mine:
+//
+// A variant is `label=flags` (flags space-separated, may be empty) with an optional
+// `@tree` after the label (a name from AB_TREES; default: this checkout).
+// AB_ROUNDS (default 20) rounds of AB_N (default 2000) calls after AB_N / 5 warm-up calls.
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { EpmdProcess, uniqueName } from '../../test/support/erlang-peer.ts';
+import { Worker } from '../distribution/cluster.ts';
+
+interface Variant {
+  readonly label: string;
+  readonly tree: string;
+  readonly flags: string[];
+}
+
+const here = fileURLToPath(new URL('../..', import.meta.url));
+const trees = new Map<string, string>([['', here]]);
+for (const t of (process.env.AB_TREES ?? '').split(/\s+/).filter(Boolean)) {
+  const [name, dir] = t.split('=') as [string, string];
+  trees.set(name, dir);
+}
+const variants: Variant[] = process.argv.slice(2).map((arg) => {
+  const eq = arg.indexOf('=');
+  const head = eq === -1 ? arg : arg.slice(0, eq);
+  const flags =
+    eq === -1
+      ? []
+      : arg
+          .slice(eq + 1)
+          .split(' ')
+          .filter(Boolean);
+  const [label, treeName = ''] = head.split('@') as [string, string?];
+  const tree = trees.get(treeName);
+  if (tree === undefined) throw new Error(`unknown tree ${treeName} (AB_TREES)`);
+  return { label, tree, flags };
+});
+if (variants.length === 0) throw new Error('usage: ab.ts label=flags [label@tree=flags ...]');
+const rounds = Number(process.env.AB_ROUNDS ?? 20);
+const n = Number(process.env.AB_N ?? 2000);
+
+const bundles = new Map<string, Promise<string>>();
+function bundle(tree: string): Promise<string> {
+  let b = bundles.get(tree);
+  if (b === undefined) {
+    const outfile = join(tree, 'bench/dist/node-worker-ab.mjs');
+    b = build({
+      entryPoints: [join(tree, 'bench/distribution/node-worker.ts')],
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      outfile,
+      logLevel: 'silent',
+    }).then(() => outfile);
+    bundles.set(tree, b);
+  }
+  return b;
+}
+
+async function worker(v: Variant): Promise<Worker> {
+  const child = fork(await bundle(v.tree), [], {
+    execArgv: v.flags,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await once(child, 'spawn');
+  return new Worker(child);
+}
+
+const pct = (s: number[], p: number): number =>
+  s[Math.min(s.length - 1, Math.floor(s.length * p))]!;
+const fmt = (x: number): string => x.toFixed(1).padStart(9);
+
+const epmd = await EpmdProcess.start();
+const workers: Worker[] = [];
+try {
+  const pairs = await Promise.all(
+    variants.map(async (v) => {
+      const pair = await Promise.all([worker(v), worker(v)]);
+      workers.push(...pair);
+      const names = await Promise.all(
+        pair.map((w) =>
+          w.call<string>('start', { sname: uniqueName('ab'), cookie: 'ab', epmdPort: epmd.port }),
+        ),
+      );
+      return {
+        v,
+        client: pair[0],
+        server: names[1]!,
+        samples: [] as number[],
+        p50s: [] as number[],
+        p99s: [] as number[],
+      };
+    }),
+  );
+  console.log(
+    `load before: ${(await import('node:os'))
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+  for (let r = -1; r < rounds; r++) {
+    // alternate the order, so that no variant always follows the same one
+    const order = r % 2 === 0 ? pairs : [...pairs].reverse();
+    for (const p of order) {
+      const us = await p.client.call<number[]>('rpcSamples', p.server, n, n / 5);
+      if (r < 0) continue;
+      p.samples.push(...us);
+      const s = us.sort((a, b) => a - b);
+      p.p50s.push(pct(s, 0.5));
+      p.p99s.push(pct(s, 0.99));
+    }
+  }
+  console.log(
+    `load after: ${(await import('node:os'))
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(`${rounds} rounds x ${n} calls per variant, pooled (µs):`);
+  console.log(
+    'variant'.padEnd(24) + '      p50      p99    p99.9     mean | median of rounds: p50      p99',
+  );
+  for (const p of pairs) {
+    const s = p.samples.sort((a, b) => a - b);
+    const mean = s.reduce((a, b) => a + b, 0) / s.length;
+    const med = (xs: number[]): number =>
+      pct(
+        xs.sort((a, b) => a - b),
+        0.5,
+      );
+    console.log(
+      p.v.label.padEnd(24) +
+        fmt(pct(s, 0.5)) +
+        fmt(pct(s, 0.99)) +
+        fmt(pct(s, 0.999)) +
+        fmt(mean) +
+        ' |'.padEnd(19) +
+        fmt(med(p.p50s)) +
+        fmt(med(p.p99s)),
+    );
+  }
+} finally {
+  await Promise.all(workers.map((w) => w.stop()));
+  await epmd.stop();
+}
