@@ -51,3 +51,4 @@ export * from './handshake-codec.ts';
 export { defaultLogger, type DistLogger } from './logger.ts';
 export { DEFAULT_TICK_TIME_MS, Ticker } from './ticker.ts';
 export { tcpTransport, type Transport } from './transport.ts';
+export { DEFAULT_BUSY_WAIT_US, busyWait, busyWaitState, noteTraffic } from './busy-wait.ts';

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Socket } from 'node:net';
+import { noteTraffic } from './busy-wait.ts';
 
 /**
  * A duplex byte stream. Each `on*` call replaces the previous handler of that kind, so the
@@ -42,7 +43,8 @@ export interface Transport {
 
 /**
  * A {@link Transport} over a connected `net.Socket`, with Nagle's algorithm off (frames
- * are coalesced by the connection already).
+ * are coalesced by the connection already). Every read and write notes traffic for the
+ * busy wait (`busyWait` in busy-wait.ts).
  *
  * @example
  * ```ts
@@ -58,7 +60,10 @@ export function tcpTransport(socket: Socket): Transport {
   let onDrain: () => void = () => {};
   let closed = socket.destroyed;
   let failure: Error | undefined;
-  socket.on('data', (chunk: Buffer) => onData(chunk));
+  socket.on('data', (chunk: Buffer) => {
+    noteTraffic();
+    onData(chunk);
+  });
   socket.on('drain', () => onDrain());
   socket.on('error', (e: Error) => {
     failure = e;
@@ -69,9 +74,14 @@ export function tcpTransport(socket: Socket): Transport {
   });
   const description = `tcp ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
   return {
-    write: (data) => (closed ? false : socket.write(data)),
+    write: (data) => {
+      if (closed) return false;
+      noteTraffic();
+      return socket.write(data);
+    },
     writev: (chunks, written) => {
       if (closed) return false;
+      noteTraffic();
       socket.cork();
       let ok = true;
       const last = chunks.length - 1;

@@ -1,0 +1,152 @@
+/**
+ * Busy waiting after distribution traffic, like BEAM's scheduler busy wait (`+sbwt`).
+ *
+ * A process that sleeps in `epoll_wait` between a request and its reply pays the
+ * operating system's wake-up time on every message: on a loopback ping-pong between two
+ * Node processes that is most of the round trip (about 55–75 µs of a 60–80 µs p50 here,
+ * against 11–13 µs when neither side sleeps). BEAM's schedulers spin for a while before
+ * they sleep for the same reason. After every read or write on a distribution socket the
+ * event loop keeps polling without sleeping for {@link busyWait} microseconds: it stays
+ * in its loop (`setImmediate` turns, each an `epoll_wait` with a zero timeout, a few
+ * microseconds of JavaScript busy waiting in between), so a reply is seen as soon as it
+ * arrives. Timers, other I/O and every process keep running during the wait; it only
+ * costs CPU, and only until the traffic stops for the window's length.
+ *
+ * Spinning only pays while the process has a core to itself. When other threads want the
+ * cores (the spin gets noticeably less CPU time than wall time), it stops and stays off
+ * for 20 ms, doubling up to 1 s while the contention lasts, so an overloaded machine
+ * sees plain sleeping event loops.
+ *
+ * The setting is per OS process (there is one event loop), default
+ * {@link DEFAULT_BUSY_WAIT_US}; `0` turns it off. `BEAMLINK_BUSY_WAIT=<µs>` in the
+ * environment sets the starting value.
+ *
+ * @module
+ */
+import { performance } from 'node:perf_hooks';
+
+/** The default busy-wait window in microseconds (BEAM's `+sbwt medium` is of this order). */
+export const DEFAULT_BUSY_WAIT_US = 200;
+
+/** How long one turn busy waits in JavaScript before it polls again (fewer turns, less garbage). */
+const TURN_MS = 0.002;
+/** How often a spin checks that it got the CPU it asked for (ms of wall time). */
+const CHECK_MS = 0.1;
+/** Below this share of CPU per wall time while spinning, the cores are contended. */
+const MIN_CPU_SHARE = 0.6;
+/** The first pause after contention, doubling while it persists, up to the maximum. */
+const BACKOFF_MIN_MS = 20;
+const BACKOFF_MAX_MS = 1000;
+
+let windowMs = initialWindow();
+let until = 0;
+let active = false;
+let spinning = false;
+// Contention check: the wall time and the CPU time of the process since the last check.
+let checkWall = 0;
+let checkCpu = 0;
+let backoffMs = BACKOFF_MIN_MS;
+let pausedUntil = 0;
+
+function initialWindow(): number {
+  const env = process.env['BEAMLINK_BUSY_WAIT'];
+  if (env === undefined || env === '') return DEFAULT_BUSY_WAIT_US / 1000;
+  const us = Number(env);
+  return Number.isFinite(us) && us >= 0 ? Math.min(us, 1_000_000) / 1000 : DEFAULT_BUSY_WAIT_US / 1000;
+}
+
+/**
+ * Sets the busy-wait window in microseconds for this OS process (`0` turns it off) and
+ * returns the previous one. Larger windows cost more CPU after traffic stops; they help
+ * when replies take longer than the window.
+ *
+ * @example
+ * ```ts
+ * import { busyWait } from 'beamlink/dist';
+ * busyWait(0); // never spin: lowest CPU use, higher latency
+ * busyWait(500); // keep polling 500 µs after each message
+ * ```
+ */
+export function busyWait(us?: number): number {
+  const previous = Math.round(windowMs * 1000);
+  if (us === undefined) return previous;
+  if (typeof us !== 'number' || !Number.isFinite(us) || us < 0) {
+    throw new RangeError(`busyWait: expected microseconds >= 0, got ${String(us)}`);
+  }
+  windowMs = Math.min(us, 1_000_000) / 1000;
+  return previous;
+}
+
+/**
+ * Notes traffic on a distribution socket: the event loop keeps polling for the window.
+ * Cheap enough to call on every read and write.
+ *
+ * @example
+ * ```ts
+ * socket.on('data', (chunk) => { noteTraffic(); reader.push(chunk); });
+ * ```
+ */
+export function noteTraffic(): void {
+  if (windowMs === 0) return;
+  active = true;
+  if (spinning) return;
+  const now = performance.now();
+  if (now < pausedUntil) return;
+  spinning = true;
+  until = now + windowMs;
+  checkWall = now;
+  checkCpu = cpuMicros();
+  setImmediate(turn);
+}
+
+function cpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+function turn(): void {
+  let now = performance.now();
+  if (active) {
+    active = false;
+    until = now + windowMs;
+  } else if (now >= until) {
+    spinning = false;
+    backoffMs = BACKOFF_MIN_MS;
+    return;
+  }
+  if (now - checkWall >= CHECK_MS) {
+    // Spinning never sleeps, so the process should have had the CPU the whole time. If it
+    // had much less, other threads want these cores: stop spinning for a while (a spinning
+    // process would only delay the peer it waits for), longer each time it happens again.
+    const cpu = cpuMicros();
+    if (cpu - checkCpu < (now - checkWall) * 1000 * MIN_CPU_SHARE) {
+      spinning = false;
+      pausedUntil = now + backoffMs;
+      backoffMs = Math.min(backoffMs * 2, BACKOFF_MAX_MS);
+      return;
+    }
+    checkWall = now;
+    checkCpu = cpu;
+  }
+  // Wait a little here before the next poll: a turn allocates, a short spin does not.
+  const next = Math.min(now + TURN_MS, until);
+  while (now < next) now = performance.now();
+  setImmediate(turn);
+}
+
+/**
+ * What the busy wait is doing now, for diagnostics and tests: `spinning` while the event
+ * loop polls without sleeping, `pausedMs` left of a pause after contention.
+ *
+ * @example
+ * ```ts
+ * busyWaitState(); // { windowUs: 200, spinning: false, pausedMs: 0 }
+ * ```
+ */
+export function busyWaitState(): { windowUs: number; spinning: boolean; pausedMs: number } {
+  return {
+    windowUs: Math.round(windowMs * 1000),
+    spinning,
+    pausedMs: Math.max(0, pausedUntil - performance.now()),
+  };
+}
