@@ -13,13 +13,20 @@
 // A variant is `label=flags` (flags space-separated, may be empty) with an optional
 // `@tree` after the label (a name from AB_TREES; default: this checkout).
 // AB_ROUNDS (default 20) rounds of AB_N (default 2000) calls after AB_N / 5 warm-up calls.
+// AB_ERL=1 adds an erl node (OTP 25; AB_ERL=27 for the OTP 27 chroot) that calls each
+// variant's server in every round too (BEAM→beamlink; erl reports each round's p50/p99).
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { EpmdProcess, uniqueName } from '../../test/support/erlang-peer.ts';
-import { Worker } from '../distribution/cluster.ts';
+import {
+  EpmdProcess,
+  ErlangPeer,
+  erlangReleases,
+  uniqueName,
+} from '../../test/support/erlang-peer.ts';
+import { loadBeamModule, Worker } from '../distribution/cluster.ts';
 
 interface Variant {
   readonly label: string;
@@ -86,7 +93,21 @@ const fmt = (x: number): string => x.toFixed(1).padStart(9);
 
 const epmd = await EpmdProcess.start();
 const workers: Worker[] = [];
+let erl: ErlangPeer | undefined;
 try {
+  const erlOtp = process.env.AB_ERL;
+  if (erlOtp !== undefined && erlOtp !== '' && erlOtp !== '0') {
+    const release =
+      erlOtp === '1' ? erlangReleases()[0] : erlangReleases().find((r) => String(r.otp) === erlOtp);
+    if (release === undefined) throw new Error(`no erl release for AB_ERL=${erlOtp}`);
+    erl = await ErlangPeer.start({
+      release,
+      epmdPort: epmd.port,
+      sname: uniqueName('erl'),
+      cookie: 'ab',
+    });
+    await loadBeamModule(erl, 'dist_bench');
+  }
   const pairs = await Promise.all(
     variants.map(async (v) => {
       const pair = await Promise.all([worker(v), worker(v)]);
@@ -103,6 +124,8 @@ try {
         samples: [] as number[],
         p50s: [] as number[],
         p99s: [] as number[],
+        erlP50s: [] as number[],
+        erlP99s: [] as number[],
       };
     }),
   );
@@ -122,6 +145,15 @@ try {
       const s = us.sort((a, b) => a - b);
       p.p50s.push(pct(s, 0.5));
       p.p99s.push(pct(s, 0.99));
+      if (erl !== undefined) {
+        const text = await erl.eval(`dist_bench:rpc_lat('${p.server}', ${n}, ${n / 5}).`, 600_000);
+        const [p50, p99] = text
+          .replace(/[{}\s]/g, '')
+          .split(',')
+          .map(Number) as [number, number];
+        p.erlP50s.push(p50);
+        p.erlP99s.push(p99);
+      }
     }
   }
   console.log(
@@ -150,10 +182,13 @@ try {
         fmt(mean) +
         ' |'.padEnd(19) +
         fmt(med(p.p50s)) +
-        fmt(med(p.p99s)),
+        fmt(med(p.p99s)) +
+        (erl === undefined
+          ? ''
+          : ` | BEAM→beamlink, median of rounds: p50 ${fmt(med(p.erlP50s))} p99 ${fmt(med(p.erlP99s))}`),
     );
   }
 } finally {
-  await Promise.all(workers.map((w) => w.stop()));
+  await Promise.all([...workers.map((w) => w.stop()), erl?.stop()]);
   await epmd.stop();
 }
