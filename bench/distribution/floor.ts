@@ -1,7 +1,11 @@
 // The floor under any distribution: two bare Node.js processes over loopback TCP, no
 // beamlink code. A 12-byte ping-pong (p50/p99 µs) and 40-byte frames (4-byte length +
 // 36 bytes, as distribution frames are framed) written coalesced, 1638 per 64 KiB write,
-// and counted by walking the lengths on the far side (frames/s). Commands of node-worker.ts.
+// and counted by walking the lengths on the far side (frames/s). Bulk: 1 MiB frames (4-byte
+// length + 1 MiB) received into a fresh buffer per frame, the receive side of a 1 MiB binary
+// without any codec, two ways: `data` (Node's 'data' chunks copied into the frame buffer,
+// what the dist connection does) and `onread` (net.connect's onread option, the kernel
+// reading straight into the frame buffer). Commands of node-worker.ts.
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
@@ -120,9 +124,147 @@ async function floorFrames(port: number, n: number): Promise<number> {
   return total / sec;
 }
 
+const MIB = 1 << 20;
+let bulkServer: Server | undefined;
+
+/** A server that writes `mib` 1 MiB frames (4-byte length first) to each connection, then ends it. */
+async function floorBulkServer(mib: number): Promise<number> {
+  bulkServer?.close();
+  const frame = Buffer.alloc(4 + MIB, 0xff);
+  frame.writeUInt32BE(MIB, 0);
+  bulkServer = createServer((sock) => {
+    sock.setNoDelay(true);
+    sock.on('error', () => sock.destroy());
+    void (async () => {
+      for (let i = 0; i < mib; i++) {
+        sock.write(frame);
+        if (sock.writableLength > 8 * MIB) await once(sock, 'drain');
+      }
+      sock.end();
+    })();
+  });
+  bulkServer.listen(0, '127.0.0.1');
+  await once(bulkServer, 'listening');
+  return (bulkServer.address() as { port: number }).port;
+}
+
+/** Frame splitting over 'data' chunks: each frame's bytes copied into a fresh buffer. */
+function dataReceiver(sock: Socket, frame: (buf: Buffer) => void): void {
+  let buf: Buffer | undefined;
+  let filled = 0;
+  const head = Buffer.alloc(4);
+  let headN = 0;
+  sock.on('data', (chunk: Buffer) => {
+    let i = 0;
+    while (i < chunk.length) {
+      if (!buf) {
+        if (headN === 0 && chunk.length - i >= 4) {
+          buf = Buffer.allocUnsafe(chunk.readUInt32BE(i));
+          i += 4;
+        } else {
+          head[headN++] = chunk[i++]!;
+          if (headN < 4) continue;
+          buf = Buffer.allocUnsafe(head.readUInt32BE(0));
+          headN = 0;
+        }
+        filled = 0;
+        continue;
+      }
+      const n = Math.min(buf.length - filled, chunk.length - i);
+      chunk.copy(buf, filled, i, i + n);
+      filled += n;
+      i += n;
+      if (filled === buf.length) {
+        const done = buf;
+        buf = undefined;
+        frame(done);
+      }
+    }
+  });
+}
+
+/**
+ * Frame splitting with the onread option: the 4-byte length is read on its own, then the
+ * kernel writes the frame's bytes straight into its fresh buffer (one read per socket
+ * buffer's worth, no copy in JavaScript).
+ */
+function onreadOptions(frame: (buf: Buffer) => void) {
+  const head = Buffer.alloc(4);
+  let headN = 0;
+  let buf: Buffer | undefined;
+  let filled = 0;
+  return {
+    buffer: () => (buf ? buf.subarray(filled) : head.subarray(headN)),
+    callback: (n: number) => {
+      if (buf) {
+        filled += n;
+        if (filled === buf.length) {
+          const done = buf;
+          buf = undefined;
+          frame(done);
+        }
+        return true;
+      }
+      headN += n;
+      if (headN === 4) {
+        headN = 0;
+        buf = Buffer.allocUnsafe(head.readUInt32BE(0));
+        filled = 0;
+        if (buf.length === 0) {
+          buf = undefined;
+          frame(Buffer.alloc(0));
+        }
+      }
+      return true;
+    },
+  };
+}
+
+/** Receives `mib` 1 MiB frames from floorBulkServer's `port`: GB/s from the first byte to the last frame. */
+async function floorBulk(port: number, mib: number, how: 'data' | 'onread'): Promise<number> {
+  let got = 0;
+  let t0 = 0;
+  let check = 0;
+  let finish: (gbps: number) => void = () => {};
+  const done = new Promise<number>((r) => (finish = r));
+  const frame = (buf: Buffer): void => {
+    check ^= buf[buf.length - 1]!;
+    if (++got === mib) finish((mib * MIB) / (performance.now() - t0) / 1e6);
+  };
+  const first = (): void => {
+    if (t0 === 0) t0 = performance.now();
+  };
+  let sock: Socket;
+  if (how === 'onread') {
+    const o = onreadOptions(frame);
+    const callback = o.callback;
+    sock = connect({
+      port,
+      host: '127.0.0.1',
+      noDelay: true,
+      onread: { buffer: o.buffer, callback: (n: number) => (first(), callback(n)) },
+    });
+  } else {
+    sock = connect({ port, host: '127.0.0.1', noDelay: true });
+    sock.on('data', first);
+    dataReceiver(sock, frame);
+  }
+  sock.on('error', () => {});
+  const gbps = await done;
+  sock.destroy();
+  if (check !== (mib & 1 ? 0xff : 0))
+    throw new Error('floorBulk: frame bytes differ from what was sent');
+  return gbps;
+}
+
 export const floorCommands = {
   floorServer,
   floorPing,
   floorFrames,
-  floorStop: () => server?.close(),
+  floorBulkServer,
+  floorBulk,
+  floorStop: () => {
+    server?.close();
+    bulkServer?.close();
+  },
 };
