@@ -120,7 +120,9 @@ class HandshakeIO {
   private readonly transport: Transport;
   readonly reader = new FrameReader(2);
   node: string;
-  private waiter: { resolve: (b: Buffer) => void; reject: (e: Error) => void } | undefined;
+  private waiter:
+    | { decode: (b: Buffer) => unknown; resolve: (value: unknown) => void; reject: (e: Error) => void }
+    | undefined;
   private failure: HandshakeError | undefined;
   private readonly timer: NodeJS.Timeout;
 
@@ -148,8 +150,10 @@ class HandshakeIO {
     w?.reject(error);
   }
 
+  /** Hands the next whole frame, decoded, to the waiter (decoding here saves a promise hop). */
   private pump(): void {
-    if (!this.waiter) return;
+    const w = this.waiter;
+    if (!w) return;
     let frame;
     try {
       frame = this.reader.next();
@@ -158,18 +162,16 @@ class HandshakeIO {
       return;
     }
     if (frame === undefined) return;
-    const w = this.waiter;
     this.waiter = undefined;
-    if (frame === TICK) w.resolve(Buffer.alloc(0));
-    else w.resolve(frame);
-  }
-
-  recv(): Promise<Buffer> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.waiter = { resolve, reject };
-      this.pump();
-    });
+    let value: unknown;
+    try {
+      value = w.decode(frame === TICK ? Buffer.alloc(0) : frame);
+    } catch (e) {
+      // Name the peer in a `bad_frame` error from the codec.
+      w.reject(e instanceof HandshakeError ? new HandshakeError(this.node, e.status, e.message) : (e as Error));
+      return;
+    }
+    w.resolve(value);
   }
 
   send(payload: Buffer): void {
@@ -177,15 +179,32 @@ class HandshakeIO {
     this.transport.write(frame2(payload));
   }
 
-  /** Decodes with `decode`, naming the peer in any `bad_frame` error. */
-  async recvAs<T>(decode: (b: Buffer) => T): Promise<T> {
-    const frame = await this.recv();
-    try {
-      return decode(frame);
-    } catch (e) {
-      if (e instanceof HandshakeError) throw new HandshakeError(this.node, e.status, e.message);
-      throw e;
+  /**
+   * Sends several frames in one write (one segment on the wire, one syscall): the bytes
+   * are those of sending them one by one.
+   */
+  sendAll(payloads: readonly Buffer[]): void {
+    if (this.failure) throw this.failure;
+    let size = 0;
+    for (const p of payloads) size += 2 + p.length;
+    const out = Buffer.allocUnsafe(size);
+    let at = 0;
+    for (const p of payloads) {
+      if (p.length > 0xffff) throw new RangeError('handshake frame over 65535 bytes');
+      out.writeUInt16BE(p.length, at);
+      out.set(p, at + 2);
+      at += 2 + p.length;
     }
+    this.transport.write(out);
+  }
+
+  /** The next frame decoded with `decode`, naming the peer in any `bad_frame` error. */
+  recvAs<T>(decode: (b: Buffer) => T): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<T>((resolve, reject) => {
+      this.waiter = { decode, resolve: resolve as (value: unknown) => void, reject };
+      this.pump();
+    });
   }
 
   finish(): void {
@@ -199,6 +218,14 @@ class HandshakeIO {
     clearTimeout(this.timer);
     this.transport.close();
   }
+}
+
+/**
+ * Whether `flags` lack one of {@link REQUIRED_FLAGS}: the test {@link missingFlags} makes,
+ * without building the list of names (a loop over 64 bits) on every successful setup.
+ */
+function lacksRequired(flags: bigint): boolean {
+  return (REQUIRED_FLAGS & ~expandMandatory25(flags)) !== 0n;
 }
 
 function ourFlags(options: HandshakeOptions): bigint {
@@ -286,8 +313,8 @@ export async function initiate(
         `dialled ${remote} but the peer is ${JSON.stringify(challenge.name)}`,
       );
     }
-    const missing = missingFlags(REQUIRED_FLAGS, challenge.flags);
-    if (missing.length > 0) {
+    if (lacksRequired(challenge.flags)) {
+      const missing = missingFlags(REQUIRED_FLAGS, challenge.flags);
       throw refuse(logger, remote, 'missing_flags', `the peer lacks ${missing.join(', ')}`);
     }
 
@@ -377,12 +404,13 @@ export async function accept(
     }
     let remoteFlags = name.flags;
     let remoteCreation = name.creation;
-    const missing = missingFlags(REQUIRED_FLAGS, remoteFlags);
-    if (missing.length > 0) {
+    if (lacksRequired(remoteFlags)) {
+      const missing = missingFlags(REQUIRED_FLAGS, remoteFlags);
       io.send(encodeStatus({ status: 'not_allowed' }));
       throw refuse(logger, remote, 'missing_flags', `the peer lacks ${missing.join(', ')}`);
     }
 
+    let status: Buffer;
     let decision: StatusDecision;
     if (dynamic) {
       if (!options.assignName) {
@@ -393,25 +421,33 @@ export async function accept(
       remote = assigned.name;
       remoteCreation = assigned.creation;
       io.node = remote;
-      io.send(encodeStatus({ status: 'named', name: remote, creation: remoteCreation }));
+      status = encodeStatus({ status: 'named', name: remote, creation: remoteCreation });
       decision = 'ok';
     } else {
-      decision = await options.decide(remote, remoteFlags, remoteCreation);
-      io.send(encodeStatus({ status: decision }));
+      const decided = options.decide(remote, remoteFlags, remoteCreation);
+      decision = typeof decided === 'string' ? decided : await decided;
+      status = encodeStatus({ status: decision });
     }
     if (decision === 'nok' || decision === 'not_allowed') {
+      io.send(status);
       throw new HandshakeError(remote, 'refused', `we answered ${decision}`);
-    }
-    if (decision === 'alive') {
-      const reply = await io.recvAs(decodeStatus);
-      if (reply.status !== 'true') {
-        throw new HandshakeError(remote, 'alive_false', `the peer answered alive with ${reply.status}`);
-      }
     }
 
     const flags = ourFlags(options);
     const ours = genChallenge();
-    io.send(encodeChallenge({ flags, challenge: ours, creation: options.localCreation, name: options.localName }));
+    const challenge = encodeChallenge({ flags, challenge: ours, creation: options.localCreation, name: options.localName });
+    if (decision === 'alive') {
+      io.send(status);
+      const reply = await io.recvAs(decodeStatus);
+      if (reply.status !== 'true') {
+        throw new HandshakeError(remote, 'alive_false', `the peer answered alive with ${reply.status}`);
+      }
+      io.send(challenge);
+    } else {
+      // Nothing to wait for between the status and the challenge: one write, one
+      // segment, one wake-up of the peer (dist_util reads them as two frames all the same).
+      io.sendAll([status, challenge]);
+    }
 
     if (name.form === 'n') {
       const complement = await io.recvAs(decodeComplement);

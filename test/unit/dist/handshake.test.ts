@@ -169,6 +169,41 @@ test("dist/handshake: the acceptor takes the old 'n' name with its 'c' complemen
   conn.close();
 });
 
+test('dist/handshake: the acceptor writes status and challenge in one write, alive waits for the answer', async () => {
+  // ok (sync or async verdict): one write holding both frames, the same bytes as two writes.
+  for (const decide of [() => 'ok' as const, () => Promise.resolve('ok' as const)]) {
+    const t = memoryEnd();
+    const p = accept(t, { localName: 'b@h', localCreation: 2, cookie: 'c', decide, logger: quiet });
+    t.inject(frame2(encodeSendName({ flags: DEFAULT_FLAGS | DFLAG.PUBLISHED, creation: 1, name: 'a@h' })));
+    await tick();
+    assert.equal(t.written.length, 1);
+    const [status, challengeFrame] = sentFrames(t);
+    assert.deepEqual(decodeStatus(status!), { status: 'ok' });
+    const challenge = decodeChallenge(challengeFrame!);
+    assert.equal(challenge.name, 'b@h');
+    assert.deepEqual(
+      t.written[0],
+      Buffer.concat([frame2(encodeStatus({ status: 'ok' })), frame2(challengeFrame!)]),
+    );
+    t.inject(frame2(encodeChallengeReply({ challenge: 7, digest: genDigest(challenge.challenge, 'c') })));
+    const conn = await p;
+    assert.deepEqual(Buffer.from(decodeChallengeAck(sentFrames(t)[2]!)), genDigest(7, 'c'));
+    conn.close();
+  }
+  // alive: the status goes alone; the challenge only after the peer answers true.
+  const t = memoryEnd();
+  const p = accept(t, { localName: 'b@h', localCreation: 2, cookie: 'c', decide: () => 'alive', logger: quiet });
+  t.inject(frame2(encodeSendName({ flags: DEFAULT_FLAGS | DFLAG.PUBLISHED, creation: 1, name: 'a@h' })));
+  await tick();
+  assert.equal(sentFrames(t).length, 1);
+  assert.deepEqual(decodeStatus(sentFrames(t)[0]!), { status: 'alive' });
+  t.inject(frame2(encodeStatus({ status: 'true' })));
+  await tick();
+  const challenge = decodeChallenge(sentFrames(t)[1]!);
+  t.inject(frame2(encodeChallengeReply({ challenge: 8, digest: genDigest(challenge.challenge, 'c') })));
+  (await p).close();
+});
+
 test('dist/handshake: a silent peer hits the deadline and the transport closes', async () => {
   const t = memoryEnd();
   const started = Date.now();
