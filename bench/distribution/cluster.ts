@@ -147,6 +147,8 @@ export interface Cluster {
   /** Two beamlink nodes (each its own OS process) and two erl nodes. */
   readonly bl: readonly [Side, Side];
   readonly erl: readonly [Side, Side];
+  /** Two more beamlink nodes in the same cluster, their processes run with `nodeArgs`. */
+  startPair(nodeArgs: readonly string[]): Promise<readonly [Side, Side]>;
   stop(): Promise<void>;
 }
 
@@ -194,7 +196,17 @@ export async function startCluster(ctx: ScenarioContext): Promise<Cluster> {
     );
     const bl = [workerSide(workers[0]!, names[0]!), workerSide(workers[1]!, names[1]!)] as const;
     const erl = [erlSide(peers[0]!), erlSide(peers[1]!)] as const;
-    return { bl, erl, stop };
+    const startPair = async (nodeArgs: readonly string[]): Promise<readonly [Side, Side]> => {
+      const pair = await Promise.all([startWorker(nodeArgs), startWorker(nodeArgs)]);
+      workers.push(...pair);
+      const [a, b] = await Promise.all(
+        pair.map((w) =>
+          w.call<string>('start', { sname: uniqueName('bl'), cookie, epmdPort: epmd.port }),
+        ),
+      );
+      return [workerSide(pair[0], a!), workerSide(pair[1], b!)] as const;
+    };
+    return { bl, erl, startPair, stop };
   } catch (e) {
     await stop();
     throw e;
