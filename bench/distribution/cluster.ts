@@ -236,6 +236,35 @@ export interface Measure {
   run(client: Side, to: string): Promise<readonly number[]>;
 }
 
+/**
+ * Node flags of a second pair of beamlink nodes that some rows are measured with again
+ * (BENCH_TUNED; default `--min-semi-space-size=16`, empty for none): the latency tail is
+ * mostly young-generation GC, which a larger young generation makes rarer (docs/rpc.md,
+ * "Tuning"). Their rows are separate, so the default rows stay what an untuned node does.
+ */
+export function tunedFlags(): string[] {
+  return (process.env.BENCH_TUNED ?? '--min-semi-space-size=16').split(' ').filter(Boolean);
+}
+
+/**
+ * `m` on the same columns with `pair` in place of the cluster's beamlink nodes, its rows
+ * named with `suffix` and without targets.
+ */
+export function onPair(
+  c: Cluster,
+  pair: readonly [Side, Side],
+  suffix: string,
+  m: Measure,
+): Measure {
+  const swap = (s: Side): Side => (s === c.bl[0] ? pair[0] : s === c.bl[1] ? pair[1] : s);
+  const node = (to: string): string =>
+    to === c.bl[0].node ? pair[0].node : to === c.bl[1].node ? pair[1].node : to;
+  return {
+    rows: m.rows.map(({ targets: _, ...row }) => ({ ...row, name: `${row.name}${suffix}` })),
+    run: (s, to) => m.run(swap(s), node(to)),
+  };
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 /**

@@ -9,13 +9,25 @@
  * - 1 MiB binaries one-way, GB/s;
  * - connect: `ping` after a disconnect (port mapper lookup, handshake, one round trip).
  *
+ * The one-caller gen_server rows are measured again with a second pair of beamlink nodes
+ * run with BENCH_TUNED's node flags (cluster.ts tunedFlags; default
+ * `--min-semi-space-size=16`, empty: not measured), in separate rows.
+ *
  * Targets: beamlink↔beamlink at least 2x BEAM's one-way rate, call p50/p99 at or below
  * BEAM's, 16-caller rate at least BEAM's, half its bulk bandwidth; beamlink↔BEAM (both
  * directions) no slower than BEAM↔BEAM on every metric. `dist floor` measures two bare
  * Node.js processes over TCP (floor.ts), the floor under any of them.
  */
 import type { BenchScenario, ScenarioContext, ScenarioRow } from '../registry.ts';
-import { columnsOf, measureAll, startCluster, startWorker, type Measure } from './cluster.ts';
+import {
+  columnsOf,
+  measureAll,
+  onPair,
+  startCluster,
+  startWorker,
+  tunedFlags,
+  type Measure,
+} from './cluster.ts';
 
 const BL = 'beamlink↔beamlink';
 const TO_BEAM = 'beamlink→BEAM';
@@ -107,7 +119,15 @@ function measures(quick: boolean): Measure[] {
 async function dist(ctx: ScenarioContext): Promise<ScenarioRow[]> {
   const cluster = await startCluster(ctx);
   try {
-    return await measureAll(columnsOf(cluster, '↔'), measures(ctx.quick), ctx.repeat);
+    const ms = measures(ctx.quick);
+    const tuned = tunedFlags();
+    if (tuned.length > 0) {
+      // the one-caller gen_server rows again with a pair of tuned beamlink nodes
+      const pair = await cluster.startPair(tuned);
+      const at = ms.findIndex((m) => m.rows[0]!.name.startsWith('gen_server:call p50'));
+      ms.splice(at + 1, 0, onPair(cluster, pair, ` (beamlink ${tuned.join(' ')})`, ms[at]!));
+    }
+    return await measureAll(columnsOf(cluster, '↔'), ms, ctx.repeat);
   } finally {
     await cluster.stop();
   }
