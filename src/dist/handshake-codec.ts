@@ -226,7 +226,10 @@ export function encodeStatus(frame: StatusFrame): Buffer {
     return out;
   }
   const text = frame.status === 'unknown' ? frame.text : frame.status;
-  return Buffer.concat([Buffer.of(HS_TAG.STATUS), Buffer.from(text, 'latin1')]);
+  const out = Buffer.allocUnsafe(1 + text.length);
+  out[0] = HS_TAG.STATUS;
+  out.write(text, 1, 'latin1');
+  return out;
 }
 
 const STATUSES = new Set(['ok', 'ok_simultaneous', 'nok', 'not_allowed', 'alive', 'true', 'false']);
