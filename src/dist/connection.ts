@@ -43,7 +43,7 @@
 import { EventEmitter } from 'node:events';
 import type { BinaryMode } from '../term/index.ts';
 import { Writer } from '../term/index.ts';
-import { atom, type Term } from '../term/types.ts';
+import { atom, type Atom, type Term } from '../term/types.ts';
 import { ControlDecodeError, fromWire, hasPayload, toWire } from './control.ts';
 import type { ControlMessage } from './control-message.ts';
 import { DistBusyError, DistClosedError, DistProtocolError } from './errors.ts';
@@ -61,7 +61,7 @@ import {
 } from './fragments.ts';
 import { FrameReader, FrameTooLargeError, TICK, TICK_FRAME } from './framing.ts';
 import { defaultLogger, type DistLogger } from './logger.ts';
-import { AtomCache, decodeTermAt, encodeTermInto, readDistHeader } from './term-io.ts';
+import { AtomCache, decodeTermInto, encodeTermInto, readDistHeader, type DecodedTerm } from './term-io.ts';
 import { DEFAULT_TICK_TIME_MS, Ticker } from './ticker.ts';
 import type { Transport } from './transport.ts';
 
@@ -216,6 +216,8 @@ export class Connection extends EventEmitter {
   private readonly passThroughOptions: { binaries?: BinaryMode; version: true };
   /** `decodeOptions` plus the message's atom refs, refilled per message. */
   private readonly atomOptions: { binaries?: BinaryMode };
+  /** The receive path's decode result, reused for every term. */
+  private readonly decoded: DecodedTerm = { term: null, offset: 0 };
   private stats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, ticksOut: 0 };
 
   constructor(options: ConnectionOptions) {
@@ -549,31 +551,39 @@ export class Connection extends EventEmitter {
       return;
     }
     if (frame[0] !== PASS_THROUGH) throw this.error('bad_header', `a frame starting with ${frame[0]}, not 112 ('p'), without the distribution header`);
-    const control = decodeTermAt(frame, 1, undefined, this.passThroughOptions);
-    let payload: Term | undefined;
-    let end = control.offset;
-    if (hasPayloadOf(control.term)) {
-      const p = decodeTermAt(frame, end, undefined, this.passThroughOptions);
-      payload = p.term;
-      end = p.offset;
-    }
-    if (end !== frame.length) throw this.error('trailing_bytes', `${frame.length - end} bytes after the message`);
-    this.deliver(control.term, payload);
+    this.decodeMessage(frame, 1, undefined, this.passThroughOptions);
   }
 
   /** `buf[offset]` is NumberOfAtomCacheRefs of a `131,68` header. */
   private handleMessage(buf: Buffer, offset: number): void {
-    const header = readDistHeader(buf, offset, this.atomCache);
-    const control = decodeTermAt(buf, header.offset, header.atoms, this.decodeOptions, this.atomOptions);
-    let payload: Term | undefined;
-    let end = control.offset;
-    if (hasPayloadOf(control.term)) {
-      const p = decodeTermAt(buf, end, header.atoms, this.decodeOptions, this.atomOptions);
-      payload = p.term;
-      end = p.offset;
+    if (buf[offset] === 0) {
+      // No atom-cache refs (what beamlink and most peers send): nothing to read or keep.
+      this.decodeMessage(buf, offset + 1, undefined, this.decodeOptions);
+      return;
     }
+    const header = readDistHeader(buf, offset, this.atomCache);
+    this.decodeMessage(buf, header.offset, header.atoms, this.decodeOptions);
+  }
+
+  /** The control message at `offset` of `buf`, its payload if the op has one, and nothing after. */
+  private decodeMessage(
+    buf: Buffer,
+    offset: number,
+    atoms: readonly Atom[] | undefined,
+    options: { binaries?: BinaryMode; version?: boolean },
+  ): void {
+    const d = this.decoded;
+    decodeTermInto(d, buf, offset, atoms, options, this.atomOptions);
+    const control = d.term;
+    let payload: Term | undefined;
+    if (hasPayloadOf(control)) {
+      decodeTermInto(d, buf, d.offset, atoms, options, this.atomOptions);
+      payload = d.term;
+    }
+    const end = d.offset;
+    d.term = null;
     if (end !== buf.length) throw this.error('trailing_bytes', `${buf.length - end} bytes after the message`);
-    this.deliver(control.term, payload);
+    this.deliver(control, payload);
   }
 
   private deliver(control: Term, payload: Term | undefined): void {

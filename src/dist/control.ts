@@ -63,7 +63,7 @@ export const OP = {
 } as const;
 
 /** The ops followed by a second term (the message, the reason, or the argument list). */
-const WITH_PAYLOAD = new Set<number>([
+const WITH_PAYLOAD: readonly number[] = [
   OP.SEND,
   OP.REG_SEND,
   OP.SEND_TT,
@@ -79,7 +79,10 @@ const WITH_PAYLOAD = new Set<number>([
   OP.SPAWN_REQUEST_TT,
   OP.ALIAS_SEND,
   OP.ALIAS_SEND_TT,
-]);
+];
+/** `PAYLOAD_OPS[op]` is 1 for the ops of {@link WITH_PAYLOAD}: one load per frame, not a Set lookup. */
+const PAYLOAD_OPS = new Uint8Array(64);
+for (const op of WITH_PAYLOAD) PAYLOAD_OPS[op] = 1;
 
 /**
  * Whether the control message with operation `op` is followed by a payload term.
@@ -91,7 +94,7 @@ const WITH_PAYLOAD = new Set<number>([
  * ```
  */
 export function hasPayload(op: number): boolean {
-  return WITH_PAYLOAD.has(op);
+  return op >= 0 && op < 64 && PAYLOAD_OPS[op] === 1;
 }
 
 /**

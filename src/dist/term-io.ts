@@ -65,6 +65,41 @@ export function decodeTermAt(
   return { term: r.value, offset: r.offset };
 }
 
+/** Where {@link decodeTermInto} puts a term and the offset after it. */
+export interface DecodedTerm {
+  term: Term;
+  offset: number;
+}
+
+/**
+ * {@link decodeTermAt} into the caller's `out` (no result object per call): the receive
+ * path decodes two terms per message with one `out` per connection.
+ *
+ * @example
+ * ```ts
+ * const out: DecodedTerm = { term: null, offset: 0 };
+ * decodeTermInto(out, frame, 3, undefined, options, scratch);
+ * ```
+ */
+export function decodeTermInto(
+  out: DecodedTerm,
+  buf: Buffer,
+  offset: number,
+  atoms: readonly (Atom | undefined)[] | undefined,
+  options: DecodeOptions & { version?: boolean },
+  scratch: DecodeOptions & { version?: boolean },
+): void {
+  let opts = options;
+  if (atoms) {
+    scratch.atomRefs = atoms;
+    opts = scratch;
+  }
+  const r = decodeAt(buf, offset, opts);
+  if (atoms) scratch.atomRefs = undefined;
+  out.term = r.value;
+  out.offset = r.offset;
+}
+
 /**
  * Reads the atom-cache part of a `131,68` header starting at `offset` (the
  * NumberOfAtomCacheRefs byte), updating `cache` with new entries. Returns the atoms the
