@@ -608,6 +608,26 @@ class Decoder {
     }
   }
 
+  /**
+   * A pid's or reference's node atom at `pos`: {@link atom}, with the common case first
+   * (SMALL_ATOM_UTF8_EXT of a name decoded before: one cache lookup, no switch).
+   */
+  private nodeAtom(): Atom {
+    const buf = this.buf;
+    const p = this.pos;
+    if (buf[p] === Tag.SMALL_ATOM_UTF8_EXT && p + 1 < this.end) {
+      const e = p + 2 + buf[p + 1]!;
+      if (e <= this.end) {
+        const cached = cachedAtom(buf, p + 2, e, false);
+        if (cached !== undefined) {
+          this.pos = e;
+          return cached;
+        }
+      }
+    }
+    return this.atom();
+  }
+
   /** An atom in any form at `pos` (also ATOM_CACHE_REF); advances `pos`. */
   atom(): Atom {
     const buf = this.buf;
@@ -717,7 +737,7 @@ class Decoder {
       return this.fail(`expected a pid, got ${tag}`, p, tag);
     }
     this.pos = p + 1;
-    const node = this.atom();
+    const node = this.nodeAtom();
     const q = this.pos;
     if (tag === Tag.NEW_PID_EXT) {
       this.need(q, 12, tag);
@@ -744,7 +764,7 @@ class Decoder {
     const n = this.u16(p + 1);
     if (n < 1 || n > 5) this.fail(`a reference has 1..5 ids, got ${n}`, p, tag);
     this.pos = p + 3;
-    const node = this.atom();
+    const node = this.nodeAtom();
     const q = this.pos;
     const cw = tag === Tag.NEWER_REFERENCE_EXT ? 4 : 1;
     this.need(q, cw + 4 * n, tag);
