@@ -115,6 +115,56 @@ export type StatusDecider = (
   remoteCreation: number,
 ) => StatusDecision | Promise<StatusDecision>;
 
+/** A handshake's deadline in {@link deadlines}. */
+interface Deadline {
+  /** `performance.now()` at which it expires. */
+  readonly at: number;
+  expire(): void;
+}
+
+/**
+ * The deadlines of every handshake under way, served by one timer armed for the earliest:
+ * a timer made and cleared per handshake costs some 50 µs of cold code on the critical
+ * path of every connection setup. The timer holds the event loop open only while a
+ * handshake is pending.
+ */
+const deadlines = new Set<Deadline>();
+let sweep: NodeJS.Timeout | undefined;
+let sweepAt = Infinity;
+
+function addDeadline(d: Deadline): void {
+  deadlines.add(d);
+  if (d.at < sweepAt) armSweep(d.at);
+  else if (deadlines.size === 1) sweep?.ref();
+}
+
+function removeDeadline(d: Deadline): void {
+  if (!deadlines.delete(d)) return;
+  if (deadlines.size === 0) sweep?.unref();
+}
+
+function armSweep(at: number): void {
+  clearTimeout(sweep);
+  sweepAt = at;
+  sweep = setTimeout(runSweep, Math.max(1, at - performance.now()));
+}
+
+function runSweep(): void {
+  sweep = undefined;
+  sweepAt = Infinity;
+  const now = performance.now();
+  let next = Infinity;
+  for (const d of deadlines) {
+    if (d.at <= now) {
+      deadlines.delete(d);
+      d.expire();
+    } else if (d.at < next) {
+      next = d.at;
+    }
+  }
+  if (next !== Infinity) armSweep(next);
+}
+
 /** Frame I/O for one handshake, with its deadline. */
 class HandshakeIO {
   private readonly transport: Transport;
@@ -124,7 +174,7 @@ class HandshakeIO {
     | { decode: (b: Buffer) => unknown; resolve: (value: unknown) => void; reject: (e: Error) => void }
     | undefined;
   private failure: HandshakeError | undefined;
-  private readonly timer: NodeJS.Timeout;
+  private readonly deadline: Deadline;
 
   constructor(transport: Transport, node: string, timeoutMs: number) {
     this.transport = transport;
@@ -136,10 +186,14 @@ class HandshakeIO {
     transport.onClose((error) => {
       this.fail(new HandshakeError(this.node, 'closed', 'the peer closed the connection', { cause: error }));
     });
-    this.timer = setTimeout(() => {
-      this.fail(new HandshakeError(this.node, 'timeout', `no handshake within ${timeoutMs} ms`));
-      transport.close();
-    }, timeoutMs);
+    this.deadline = {
+      at: performance.now() + timeoutMs,
+      expire: () => {
+        this.fail(new HandshakeError(this.node, 'timeout', `no handshake within ${timeoutMs} ms`));
+        transport.close();
+      },
+    };
+    addDeadline(this.deadline);
   }
 
   private fail(error: HandshakeError): void {
@@ -208,14 +262,14 @@ class HandshakeIO {
   }
 
   finish(): void {
-    clearTimeout(this.timer);
+    removeDeadline(this.deadline);
     if (this.failure) throw this.failure;
     this.transport.onData(() => {});
     this.transport.onClose(() => {});
   }
 
   abort(): void {
-    clearTimeout(this.timer);
+    removeDeadline(this.deadline);
     this.transport.close();
   }
 }
