@@ -76,7 +76,21 @@ export function genChallenge(): number {
  * ```
  */
 export function checkDigest(received: Uint8Array, challenge: number, cookie: string): boolean {
-  const expected = genDigest(challenge, cookie);
+  return digestMatches(received, genDigest(challenge, cookie));
+}
+
+/**
+ * Whether `received` equals `expected` (a digest from {@link genDigest}), compared in
+ * constant time; a digest of the wrong length is simply wrong. The handshake computes
+ * `expected` while the peer works on its answer, then checks the answer with this.
+ *
+ * @example
+ * ```ts
+ * const expected = genDigest(ourChallenge, cookie); // before the reply arrives
+ * if (!digestMatches(reply.digest, expected)) refuse('invalid challenge reply');
+ * ```
+ */
+export function digestMatches(received: Uint8Array, expected: Uint8Array): boolean {
   if (received.length !== expected.length) return false;
   return timingSafeEqual(received, expected);
 }

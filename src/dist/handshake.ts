@@ -21,7 +21,7 @@
  * @module
  */
 import { Connection, type ConnectionOptions } from './connection.ts';
-import { checkDigest, genChallenge, genDigest } from './digest.ts';
+import { digestMatches, genChallenge, genDigest } from './digest.ts';
 import { HandshakeError, type HandshakeFailure } from './errors.ts';
 import {
   DEFAULT_FLAGS,
@@ -374,6 +374,8 @@ export async function initiate(
 
     const ours = genChallenge();
     io.send(encodeChallengeReply({ challenge: ours, digest: genDigest(challenge.challenge, options.cookie) }));
+    // The ack's digest, computed while the peer checks our reply rather than after.
+    const expected = genDigest(ours, options.cookie);
 
     let ack: Uint8Array;
     try {
@@ -390,7 +392,7 @@ export async function initiate(
       }
       throw e;
     }
-    if (!checkDigest(ack, ours, options.cookie)) {
+    if (!digestMatches(ack, expected)) {
       throw refuse(
         logger,
         remote,
@@ -509,8 +511,10 @@ export async function accept(
       remoteCreation = complement.creation;
     }
 
+    // The reply's digest, computed while the peer works on it rather than after.
+    const expected = genDigest(ours, options.cookie);
     const reply = await io.recvAs(decodeChallengeReply);
-    if (!checkDigest(reply.digest, ours, options.cookie)) {
+    if (!digestMatches(reply.digest, expected)) {
       throw refuse(
         logger,
         remote,

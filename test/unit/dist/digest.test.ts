@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkDigest, genChallenge, genDigest } from '../../../src/dist/digest.ts';
+import { checkDigest, digestMatches, genChallenge, genDigest } from '../../../src/dist/digest.ts';
 
 // Vectors from OTP 25: erl -noshell -eval 'io:format("~w~n", [binary_to_list(erlang:md5("secret51966"))]), halt().'
 test('dist/digest: MD5(cookie ++ decimal challenge) as erlang:md5 computes it', () => {
@@ -23,6 +23,9 @@ test('dist/digest: checkDigest accepts the right digest only, any length', () =>
   assert.ok(!checkDigest(d, 1234, 'd'));
   assert.ok(!checkDigest(d.subarray(0, 15), 1234, 'c'));
   assert.ok(!checkDigest(new Uint8Array(0), 1234, 'c'));
+  assert.ok(digestMatches(d, genDigest(1234, 'c')));
+  assert.ok(!digestMatches(d, genDigest(1235, 'c')));
+  assert.ok(!digestMatches(d.subarray(1), d));
 });
 
 test('dist/digest: challenges are 32-bit unsigned and vary', () => {
