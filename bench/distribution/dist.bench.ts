@@ -9,7 +9,7 @@
  * - 1 MiB binaries one-way, GB/s;
  * - connect: `ping` after a disconnect (port mapper lookup, handshake, one round trip).
  *
- * The one-caller gen_server rows are measured again with a second pair of beamlink nodes
+ * The one-caller gen_server rows are measured again, last, with a second pair of beamlink nodes
  * run with BENCH_TUNED's node flags (cluster.ts tunedFlags; default
  * `--min-semi-space-size=16`, empty: not measured), in separate rows.
  *
@@ -120,14 +120,18 @@ async function dist(ctx: ScenarioContext): Promise<ScenarioRow[]> {
   const cluster = await startCluster(ctx);
   try {
     const ms = measures(ctx.quick);
+    const columns = columnsOf(cluster, '↔');
+    const rows = await measureAll(columns, ms, ctx.repeat);
     const tuned = tunedFlags();
     if (tuned.length > 0) {
-      // the one-caller gen_server rows again with a pair of tuned beamlink nodes
+      // the one-caller gen_server rows again with a pair of tuned beamlink nodes, after
+      // the others (see call.bench.ts: interleaving them left the default nodes idle)
       const pair = await cluster.startPair(tuned);
-      const at = ms.findIndex((m) => m.rows[0]!.name.startsWith('gen_server:call p50'));
-      ms.splice(at + 1, 0, onPair(cluster, pair, ` (beamlink ${tuned.join(' ')})`, ms[at]!));
+      const call = ms.find((m) => m.rows[0]!.name.startsWith('gen_server:call p50'))!;
+      const again = onPair(cluster, pair, ` (beamlink ${tuned.join(' ')})`, call);
+      rows.push(...(await measureAll(columns, [again], ctx.repeat)));
     }
-    return await measureAll(columnsOf(cluster, '↔'), ms, ctx.repeat);
+    return rows;
   } finally {
     await cluster.stop();
   }

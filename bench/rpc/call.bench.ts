@@ -4,8 +4,9 @@
  * BEAM→beamlink, BEAM→BEAM (the baseline). Issue 6's targets: beamlink→beamlink and
  * BEAM→beamlink at or below BEAM→BEAM latency, p50 and p99. N sequential calls after a
  * warm-up of N/5, in every column; BENCH_REPEAT=n repeats and keeps the medians. The same
- * rows again with a second pair of beamlink nodes run with BENCH_TUNED's node flags
- * (cluster.ts tunedFlags: default `--min-semi-space-size=16`; empty: not measured).
+ * rows again, after them, with a second pair of beamlink nodes run with BENCH_TUNED's
+ * node flags (cluster.ts tunedFlags: default `--min-semi-space-size=16`; empty: not
+ * measured).
  */
 import {
   columnsOf,
@@ -34,14 +35,19 @@ async function run(ctx: ScenarioContext): Promise<ScenarioRow[]> {
         return [l.p50, l.p99, l.perSec];
       },
     };
-    const measures = [rpc];
+    const columns = columnsOf(cluster, '→');
+    const rows = await measureAll(columns, [rpc], ctx.repeat);
     const tuned = tunedFlags();
     if (tuned.length > 0) {
-      // the same columns again with a pair of tuned beamlink nodes, interleaved
+      // the same columns again with a pair of tuned beamlink nodes, started only now: with
+      // the two measures interleaved, the default nodes sat idle for seconds between
+      // their turns and their beamlink→beamlink p99 doubled (not explained yet; V8's
+      // heap shrinking of an idle process is the suspect)
       const pair = await cluster.startPair(tuned);
-      measures.push(onPair(cluster, pair, ` (beamlink ${tuned.join(' ')})`, rpc));
+      const again = onPair(cluster, pair, ` (beamlink ${tuned.join(' ')})`, rpc);
+      rows.push(...(await measureAll(columns, [again], ctx.repeat)));
     }
-    return await measureAll(columnsOf(cluster, '→'), measures, ctx.repeat);
+    return rows;
   } finally {
     await cluster.stop();
   }
