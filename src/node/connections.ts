@@ -34,7 +34,7 @@ import { DFLAG } from '../dist/flags.ts';
 import { HandshakeError } from '../dist/errors.ts';
 import type { DistLogger } from '../dist/logger.ts';
 import type { Connection, ConnectionOptions } from '../dist/connection.ts';
-import { accept, initiate } from '../dist/handshake.ts';
+import { accept, initiate, onDeadline } from '../dist/handshake.ts';
 import { tcpTransport } from '../dist/transport.ts';
 import { lookup } from '../epmd/client.ts';
 import { Atom, atom, type Term } from '../term/types.ts';
@@ -903,17 +903,18 @@ const MAX_PENDING_ACCEPTS = 256;
 function dial(host: string, port: number, timeoutMs: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = tcpConnect({ host, port });
-    const timer = setTimeout(() => {
+    // The handshakes' shared deadline timer: no timer made and cleared per dial.
+    const cancel = onDeadline(timeoutMs, () => {
       socket.destroy();
       reject(new Error(`no TCP connection to ${host}:${port} within ${timeoutMs} ms`));
-    }, timeoutMs);
+    });
     socket.once('connect', () => {
-      clearTimeout(timer);
+      cancel();
       socket.removeAllListeners('error');
       resolve(socket);
     });
     socket.once('error', (e) => {
-      clearTimeout(timer);
+      cancel();
       socket.destroy();
       reject(e);
     });

@@ -281,7 +281,14 @@ describe('node/connections: against real erl', { skip }, () => {
         new FakeHandler(hidden);
         try {
           assert.equal(await hidden.connect(erl.node), true);
-          assert.equal(await erl.eval(`lists:member('${hidden.name}', nodes(hidden)).`), 'true');
+          // erl (the acceptor) marks the node up just after sending its ack, which is
+          // when our connect resolves: wait for that, then check where it lists us.
+          await waitFor(
+            async () =>
+              (await erl.eval(`lists:member('${hidden.name}', nodes(hidden)).`)) === 'true',
+            10_000,
+            'erl to list the hidden node in nodes(hidden)',
+          );
           assert.equal(await erl.eval(`lists:member('${hidden.name}', nodes()).`), 'false');
           // erl is visible to us, but published nodes see us as hidden only.
           assert.deepEqual(
