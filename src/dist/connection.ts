@@ -43,7 +43,7 @@
 import { EventEmitter } from 'node:events';
 import type { BinaryMode } from '../term/index.ts';
 import { Writer } from '../term/index.ts';
-import { atom, type Atom, type Term } from '../term/types.ts';
+import { atom, type Atom, type Pid, type Term } from '../term/types.ts';
 import { ControlDecodeError, fromWire, hasPayload, toWire } from './control.ts';
 import type { ControlMessage } from './control-message.ts';
 import { DistBusyError, DistClosedError, DistProtocolError } from './errors.ts';
@@ -197,6 +197,12 @@ export class Connection extends EventEmitter {
   private readonly headerMode: boolean;
   private readonly fragmenting: boolean;
   private readonly sendUnlinkId: boolean;
+  private readonly sendSender: boolean;
+  /** The header and control tuple of the last SEND or REG_SEND, and whose they were. */
+  private prefix: Uint8Array | undefined = undefined;
+  private prefixOp: string = '';
+  private prefixFrom: Pid | undefined = undefined;
+  private prefixTo: Pid | Atom | undefined = undefined;
   private readonly highWaterMark: number;
   private readonly maxQueuedBytes: number;
   private readonly fragmentBudget: number;
@@ -235,6 +241,7 @@ export class Connection extends EventEmitter {
     this.headerMode = (this.flags & (DFLAG.DIST_HDR_ATOM_CACHE | DFLAG.FRAGMENTS)) !== 0n;
     this.fragmenting = (this.flags & DFLAG.FRAGMENTS) !== 0n;
     this.sendUnlinkId = (this.flags & DFLAG.UNLINK_ID) !== 0n;
+    this.sendSender = (this.flags & DFLAG.SEND_SENDER) !== 0n;
     this.highWaterMark = options.highWaterMark ?? 8 * 1024 * 1024;
     this.maxQueuedBytes = options.maxQueuedBytes ?? 256 * 1024 * 1024;
     this.fragmentBudget = options.fragmentBudget ?? 1024 * 1024;
@@ -293,22 +300,34 @@ export class Connection extends EventEmitter {
     if (this.stateValue === 'closed') throw new DistClosedError(this.peerName);
     const queued = this.queuedBytes;
     if (queued > this.maxQueuedBytes) throw new DistBusyError(this.peerName, queued);
-    const w = toWire(message, this.flags);
-    if (w !== undefined) {
+    // A SEND or REG_SEND from the sender to the destination of the last one: the header and
+    // control tuple are the bytes written then (pids and atoms are immutable).
+    const cacheable = this.headerMode && this.prefixable(message);
+    const prefix =
+      cacheable && message.from === this.prefixFrom && message.to === this.prefixTo && message.op === this.prefixOp
+        ? this.prefix
+        : undefined;
+    const w = prefix === undefined ? toWire(message, this.flags) : undefined;
+    if (prefix !== undefined || w !== undefined) {
       const b = this.batch;
       const start = b.length;
       try {
         b.u32(0);
-        if (this.headerMode) {
+        if (prefix !== undefined) {
+          b.bytes(prefix);
+          encodeTermInto(b, (message as { message: Term }).message);
+        } else if (this.headerMode) {
           b.u8(VERSION_MAGIC).u8(DIST_HEADER).u8(0);
-          encodeTermInto(b, w.control);
-          if (w.hasPayload) encodeTermInto(b, w.payload!);
+          encodeTermInto(b, w!.control);
+          if (cacheable) this.rememberPrefix(message, start + 4, b.length);
+          if (w!.hasPayload) encodeTermInto(b, w!.payload!);
         } else {
+          const w1 = w!;
           b.u8(PASS_THROUGH).u8(VERSION_MAGIC);
-          encodeTermInto(b, w.control);
-          if (w.hasPayload) {
+          encodeTermInto(b, w1.control);
+          if (w1.hasPayload) {
             b.u8(VERSION_MAGIC);
-            encodeTermInto(b, w.payload!);
+            encodeTermInto(b, w1.payload!);
           }
         }
       } catch (e) {
@@ -351,6 +370,20 @@ export class Connection extends EventEmitter {
       return false;
     }
     return true;
+  }
+
+  /** Whether `m` goes out as `{22, From, To}` or `{6, From, '', To}` and a payload (see {@link send}). */
+  private prefixable(m: ControlMessage): m is ControlMessage & { op: 'SEND' | 'REG_SEND'; from: Pid } {
+    if (m.op === 'SEND') return m.from !== undefined && m.token === undefined && this.sendSender;
+    return m.op === 'REG_SEND' && m.token === undefined;
+  }
+
+  /** Keeps `batch.buf[from, to)` (the header and control tuple of `m`) for the next message alike. */
+  private rememberPrefix(m: ControlMessage & { op: 'SEND' | 'REG_SEND'; from: Pid }, from: number, to: number): void {
+    this.prefix = Uint8Array.prototype.slice.call(this.batch.buf, from, to);
+    this.prefixOp = m.op;
+    this.prefixFrom = m.from;
+    this.prefixTo = m.to;
   }
 
   /** Bytes of the batch not yet handed to the transport. */

@@ -395,3 +395,31 @@ test('dist/connection: one SequenceId per sender while its fragmented messages a
   assert.deepEqual([...counts.values()].sort(), [1, 2]);
   a.close();
 });
+
+test('dist/connection: a repeated SEND or REG_SEND writes the same bytes as the first (the cached header and control tuple)', async () => {
+  const { t, conn } = loneConnection(DEFAULT_FLAGS | DFLAG.PUBLISHED);
+  const inbox = atom('inbox');
+  const sends: [ControlMessage, Term, Term][] = [
+    [{ op: 'SEND', from: pa, to: pb, message: 1 }, new Tuple([22, pa, pb]), 1],
+    [{ op: 'SEND', from: pa, to: pb, message: 'two' }, new Tuple([22, pa, pb]), 'two'],
+    [{ op: 'SEND', from: pa2, to: pb, message: 3 }, new Tuple([22, pa2, pb]), 3],
+    // same sender and destination objects as the SEND before, another op: not its bytes
+    [{ op: 'REG_SEND', from: pa2, to: pb as never, message: 4 }, new Tuple([6, pa2, atom(''), pb]), 4],
+    [{ op: 'REG_SEND', from: pa2, to: inbox, message: 5 }, new Tuple([6, pa2, atom(''), inbox]), 5],
+    [{ op: 'REG_SEND', from: pa2, to: inbox, message: [6] }, new Tuple([6, pa2, atom(''), inbox]), [6]],
+    [{ op: 'SEND', from: pa2, to: pb, message: 7, token: 9 }, new Tuple([23, pa2, pb, 9]), 7],
+    [{ op: 'SEND', from: pa2, to: pb, message: 8 }, new Tuple([22, pa2, pb]), 8],
+    [{ op: 'SEND', to: pb, message: 9 }, new Tuple([2, atom(''), pb]), 9],
+  ];
+  for (const [m] of sends) conn.send(m);
+  // a payload that is not a term fails the send and leaves nothing behind
+  assert.throws(() => conn.send({ op: 'SEND', from: pa2, to: pb, message: Symbol('x') as never }));
+  conn.send({ op: 'SEND', from: pa2, to: pb, message: 10 });
+  await until(() => t.written.length > 0);
+  const expected = Buffer.concat([
+    ...sends.map(([, control, payload]) => headerFrame(control, payload)),
+    headerFrame(new Tuple([22, pa2, pb]), 10),
+  ]);
+  assert.deepEqual(Buffer.concat(t.written), expected);
+  conn.close();
+});
