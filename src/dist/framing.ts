@@ -62,6 +62,36 @@ export class FrameTooLargeError extends RangeError {
 }
 
 /**
+ * Where a reader's bytes come from, when that source can follow frames itself once
+ * 4-byte framing starts (DirectReads in direct-reads.ts).
+ *
+ * @example
+ * ```ts
+ * const source: FrameSource = { startFraming: (reader, pending) => {} };
+ * registerFrameSource(readBuffer.buffer, source);
+ * ```
+ */
+export interface FrameSource {
+  /** The reader switched to 4-byte frames holding `pending` (a copy), bytes not yet framed. */
+  startFraming(reader: FrameReader, pending: Buffer): void;
+}
+
+const frameSources = new WeakMap<ArrayBufferLike, FrameSource>();
+
+/**
+ * Declares that chunks backed by `buffer` come from `source`: a {@link FrameReader}
+ * pushed such a chunk during the handshake tells `source` when 4-byte framing starts.
+ *
+ * @example
+ * ```ts
+ * registerFrameSource(slab.buffer, directReads);
+ * ```
+ */
+export function registerFrameSource(buffer: ArrayBufferLike, source: FrameSource): void {
+  frameSources.set(buffer, source);
+}
+
+/**
  * Splits a byte stream into frames.
  *
  * @example
@@ -73,18 +103,34 @@ export class FrameTooLargeError extends RangeError {
  * ```
  */
 export class FrameReader {
-  /** 2 during the handshake, 4 after it. */
-  headerSize: 2 | 4;
   /** Largest frame accepted when `headerSize` is 4. */
   maxFrame: number;
   private chunks: Buffer[] = [];
   private head = 0;
   private offset = 0;
   private total = 0;
+  private hs: 2 | 4;
+  /** Where the handshake's chunks came from, if it can follow frames (see FrameSource). */
+  private source: FrameSource | undefined;
 
   constructor(headerSize: 2 | 4 = 2, maxFrame = DEFAULT_MAX_FRAME) {
-    this.headerSize = headerSize;
+    this.hs = headerSize;
     this.maxFrame = maxFrame;
+  }
+
+  /** 2 during the handshake, 4 after it (the switch tells the chunks' source, if any). */
+  get headerSize(): 2 | 4 {
+    return this.hs;
+  }
+
+  set headerSize(size: 2 | 4) {
+    const starts = this.hs === 2 && size === 4;
+    this.hs = size;
+    if (starts && this.source) {
+      const source = this.source;
+      this.source = undefined;
+      source.startFraming(this, this.total === 0 ? Buffer.alloc(0) : this.peekAll());
+    }
   }
 
   /** Bytes received and not yet returned as frames. */
@@ -95,8 +141,20 @@ export class FrameReader {
   /** Adds received bytes. */
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
+    if (this.hs === 2 && this.source === undefined) this.source = frameSources.get(chunk.buffer);
     this.chunks.push(chunk);
     this.total += chunk.length;
+  }
+
+  /** A copy of the bytes buffered. */
+  private peekAll(): Buffer {
+    const out = Buffer.allocUnsafe(this.total);
+    let at = 0;
+    for (let i = this.head; i < this.chunks.length; i++) {
+      const c = this.chunks[i]!;
+      at += c.copy(out, at, i === this.head ? this.offset : 0);
+    }
+    return out;
   }
 
   /** Drops every buffered byte (on close). */
@@ -113,7 +171,7 @@ export class FrameReader {
    * length over `maxFrame` (the reader is then unusable: close the connection).
    */
   next(): Buffer | typeof TICK | undefined {
-    const hs = this.headerSize;
+    const hs = this.hs;
     if (this.total < hs) return undefined;
     const length = hs === 2 ? this.peekU16() : this.peekU32();
     if (hs === 4 && length > this.maxFrame) throw new FrameTooLargeError(length, this.maxFrame);
@@ -129,7 +187,7 @@ export class FrameReader {
    * can take it without copying.
    */
   nextIsSplit(): boolean {
-    const hs = this.headerSize;
+    const hs = this.hs;
     if (this.total < hs) return false;
     const length = hs === 2 ? this.peekU16() : this.peekU32();
     if (length === 0 || length > this.maxFrame || this.total < hs + length) return false;
@@ -138,7 +196,7 @@ export class FrameReader {
 
   /** The next frame's payload as views of the received chunks (only after `nextIsSplit()`). */
   nextParts(): Buffer[] {
-    const hs = this.headerSize;
+    const hs = this.hs;
     const length = hs === 2 ? this.peekU16() : this.peekU32();
     this.skip(hs);
     this.total -= length;

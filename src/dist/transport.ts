@@ -5,8 +5,9 @@
  *
  * @module
  */
-import type { Socket } from 'node:net';
+import { connect, Socket, type TcpNetConnectOpts } from 'node:net';
 import { noteTraffic } from './busy-wait.ts';
+import { DirectReads } from './direct-reads.ts';
 
 /**
  * A duplex byte stream. Each `on*` call replaces the previous handler of that kind, so the
@@ -60,10 +61,18 @@ export function tcpTransport(socket: Socket): Transport {
   let onDrain: () => void = () => {};
   let closed = socket.destroyed;
   let failure: Error | undefined;
-  socket.on('data', (chunk: Buffer) => {
-    noteTraffic();
-    onData(chunk);
-  });
+  const reads = directReads.get(socket);
+  if (reads) {
+    reads.deliver = (chunk) => {
+      noteTraffic();
+      onData(chunk);
+    };
+  } else {
+    socket.on('data', (chunk: Buffer) => {
+      noteTraffic();
+      onData(chunk);
+    });
+  }
   socket.on('drain', () => onDrain());
   socket.on('error', (e: Error) => {
     failure = e;
@@ -112,4 +121,65 @@ export function tcpTransport(socket: Socket): Transport {
     },
     description,
   };
+}
+
+const directReads = new WeakMap<Socket, DirectReads>();
+/** `BEAMLINK_DIRECT_READS=0` in the environment: plain socket reads everywhere. */
+const DIRECT_READS = process.env['BEAMLINK_DIRECT_READS'] !== '0';
+
+/**
+ * `net.connect(options)` with its reads going through {@link DirectReads}: once the
+ * connection runs, the data of a fragmented message is read by the kernel straight into
+ * the message's buffer. Give the socket to {@link tcpTransport} as any other.
+ * `BEAMLINK_DIRECT_READS=0` in the environment turns this off (a plain `net.connect`).
+ *
+ * @example
+ * ```ts
+ * const socket = connectSocket({ host: '127.0.0.1', port });
+ * await once(socket, 'connect');
+ * const conn = await initiate(tcpTransport(socket), options);
+ * ```
+ */
+export function connectSocket(options: TcpNetConnectOpts): Socket {
+  if (!DIRECT_READS) return connect(options);
+  const reads = new DirectReads();
+  const socket = connect({ ...options, onread: reads.onread });
+  directReads.set(socket, reads);
+  return socket;
+}
+
+/**
+ * An accepted socket (from a server created with `pauseOnConnect: true`) re-wrapped so
+ * that its reads go through {@link DirectReads}, as {@link connectSocket}'s do. Node
+ * offers `onread` only when it creates the socket, so this moves the socket's handle
+ * (Node's private `_handle`) into a new `Socket` with `onread`; without a handle it
+ * returns the socket resumed, with ordinary reads (also with `BEAMLINK_DIRECT_READS=0`).
+ *
+ * @example
+ * ```ts
+ * const server = net.createServer({ pauseOnConnect: true });
+ * server.on('connection', (s) => accept(tcpTransport(acceptedWithDirectReads(s)), options));
+ * ```
+ */
+export function acceptedWithDirectReads(socket: Socket): Socket {
+  const holder = socket as unknown as { _handle?: object | null };
+  const handle = holder._handle;
+  if (!DIRECT_READS || !handle || socket.destroyed) {
+    socket.resume();
+    return socket;
+  }
+  const reads = new DirectReads();
+  let wrapped: Socket;
+  try {
+    wrapped = new Socket({ handle, onread: reads.onread, readable: true, writable: true } as ConstructorParameters<
+      typeof Socket
+    >[0]);
+  } catch {
+    socket.resume();
+    return socket;
+  }
+  holder._handle = null; // the old object must not close or read the moved handle
+  socket.destroy();
+  directReads.set(wrapped, reads);
+  return wrapped;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect, createServer, type Socket } from 'node:net';
 import { test } from 'node:test';
-import { tcpTransport } from '../../../src/dist/transport.ts';
+import { acceptedWithDirectReads, connectSocket, tcpTransport, type Transport } from '../../../src/dist/transport.ts';
 
 async function socketPair(): Promise<[Socket, Socket, () => void]> {
   const server = createServer();
@@ -46,4 +46,43 @@ test('dist/transport: tcp write, writev with a written callback, data and close 
   const late = await new Promise<boolean>((resolve) => a.onClose(() => resolve(true)));
   assert.ok(late);
   stop();
+});
+
+test('dist/transport: connectSocket and acceptedWithDirectReads read through onread, bytes intact both ways', async () => {
+  const server = createServer({ pauseOnConnect: true });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  const accepted = once(server, 'connection') as Promise<[Socket]>;
+  const sa = connectSocket({ port, host: '127.0.0.1' });
+  await once(sa, 'connect');
+  const sb = acceptedWithDirectReads((await accepted)[0]);
+  const a = tcpTransport(sa);
+  const b = tcpTransport(sb);
+  const big = Buffer.alloc(300_000);
+  for (let i = 0; i < big.length; i++) big[i] = i % 253;
+  const expect = Buffer.concat([Buffer.from('small'), big, Buffer.from('end')]);
+  const collect = (t: Transport, n: number) => {
+    const got: Buffer[] = [];
+    let total = 0;
+    return new Promise<Buffer>((resolve) =>
+      t.onData((c) => {
+        got.push(Buffer.from(c));
+        total += c.length;
+        if (total === n) resolve(Buffer.concat(got));
+      }),
+    );
+  };
+  const atB = collect(b, expect.length);
+  const atA = collect(a, expect.length);
+  a.write(Buffer.from('small'));
+  a.write(big);
+  a.write(Buffer.from('end'));
+  b.writev!([Buffer.from('small'), big, Buffer.from('end')]);
+  assert.ok((await atB).equals(expect));
+  assert.ok((await atA).equals(expect));
+  const closedB = new Promise<Error | undefined>((resolve) => b.onClose((e) => resolve(e)));
+  a.close();
+  assert.equal(await closedB, undefined);
+  server.close();
 });

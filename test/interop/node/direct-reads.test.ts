@@ -1,0 +1,89 @@
+// Accepted sockets read through DirectReads (node.ts re-wraps them with onread): erl sends
+// large binaries in fragments with small messages behind each; every byte and the order
+// arrive as sent, and the fragmented ones were read straight into their buffers.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { directReadMessages } from '../../../src/dist/direct-reads.ts';
+import { Node } from '../../../src/node/node.ts';
+import type { Tuple } from '../../../src/term/types.ts';
+import {
+  EpmdProcess,
+  ErlangPeer,
+  erlangReleases,
+  interopSkipReason,
+  uniqueName,
+} from '../../support/erlang-peer.ts';
+import { until } from '../../support/wait.ts';
+import { FakeHandler, lineLogger } from './fake-handler.ts';
+
+const skip = interopSkipReason();
+
+describe('node/direct-reads: erl dials in and sends big binaries', { skip }, () => {
+  for (const release of skip ? [] : erlangReleases()) {
+    describe(release.label, () => {
+      let epmd: EpmdProcess;
+      let erl: ErlangPeer;
+      let node: Node;
+      let handler: FakeHandler;
+      before(async () => {
+        epmd = await EpmdProcess.start();
+        erl = await ErlangPeer.start({
+          release,
+          epmdPort: epmd.port,
+          sname: uniqueName('erl'),
+          cookie: 'direct',
+        });
+        node = await Node.start({
+          sname: uniqueName('ts'),
+          cookie: 'direct',
+          epmdPort: epmd.port,
+          logger: lineLogger(),
+        });
+        handler = new FakeHandler(node);
+      });
+      after(async () => {
+        await node?.stop();
+        await erl?.stop();
+        await epmd?.stop();
+      });
+
+      it('keeps every byte and the order, and reads fragmented messages whole', async () => {
+        // Connected first, so that erl fragments every large message.
+        assert.equal(await erl.eval(`net_adm:ping('${node.name}').`), 'pong');
+        const sizes = [
+          70_000,
+          1 << 20,
+          5 * (1 << 20) + 17,
+          1000,
+          200_000,
+          65_536 * 3 - 18,
+          64 * (1 << 20),
+        ];
+        const before = directReadMessages();
+        await erl.eval(
+          `P = << <<(I rem 251)>> || I <- lists:seq(1, 251) >>, ` +
+            `[begin B = binary:part(binary:copy(P, S div 251 + 1), 0, S), ` +
+            `{sink, '${node.name}'} ! {big, N, B}, {sink, '${node.name}'} ! {small, N} end ` +
+            `|| {N, S} <- lists:zip(lists:seq(1, ${sizes.length}), [${sizes.join(',')}])], ok.`,
+          60_000,
+        );
+        const sink = () =>
+          handler.received.filter((r) => r.msg.op === 'REG_SEND' && r.msg.to.name === 'sink');
+        await until(() => sink().length === 2 * sizes.length, 'every message at the sink', 60_000);
+        const got = sink().map((r) => (r.msg as { message: Tuple }).message.elements);
+        sizes.forEach((size, k) => {
+          const [tag, n, bin] = got[2 * k]!;
+          assert.deepEqual([String(tag), n], ['big', k + 1]);
+          assert.ok(bin instanceof Uint8Array);
+          assert.equal(bin.length, size);
+          for (let i = 0; i < bin.length; i++)
+            if (bin[i] !== (i + 1) % 251) assert.fail(`size ${size}: byte ${i}`);
+          const [tag2, n2] = got[2 * k + 1]!;
+          assert.deepEqual([String(tag2), n2], ['small', k + 1]);
+        });
+        // Six of the seven are larger than one 64 KiB fragment.
+        assert.equal(directReadMessages() - before, 6);
+      });
+    });
+  }
+});
