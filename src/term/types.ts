@@ -251,9 +251,26 @@ export class Ref {
     };
   }
 
-  /** A string that is the same for equal references: usable as a `Map` key (made once per ref). */
+  /**
+   * A string that is the same for equal references: usable as a `Map` key (made once per
+   * ref). Not for display: the creation and ids are in it as 16-bit character codes (no
+   * number formatting: a remote process's monitor is looked up by it per DEMONITOR_P).
+   */
   get key(): string {
-    return (this.#key ??= `${this.node.name}|${this.creation}|${this.ids.join('.')}`);
+    let k = this.#key;
+    if (k === undefined) {
+      const { creation, ids } = this;
+      let s =
+        creation >>> 0 === creation ? String.fromCharCode(creation >>> 16, creation & 0xffff) : '';
+      for (let i = 0; i < ids.length && s !== ''; i++) {
+        const id = ids[i]!;
+        s = id >>> 0 === id ? s + String.fromCharCode(id >>> 16, id & 0xffff) : '';
+      }
+      // Words that are not 32-bit (a ref made by hand) keep their digits, after a `#`.
+      k = this.#key =
+        s !== '' ? `${this.node.name}|${s}` : `${this.node.name}#${creation}|${ids.join('.')}`;
+    }
+    return k;
   }
 }
 
