@@ -163,6 +163,31 @@ const ATOM_TRUE = Atom.of('true');
 const ATOM_FALSE = Atom.of('false');
 const ATOM_NIL = Atom.of('nil');
 
+/** The two node names {@link Decoder.nodeAtom} saw last (their SMALL_ATOM_UTF8_EXT text). */
+let nodeBytes0: Uint8Array = new Uint8Array(0);
+let nodeBytes1: Uint8Array = new Uint8Array(0);
+let nodeAtom0: Atom | undefined;
+let nodeAtom1: Atom | undefined;
+let nodeNext = 0;
+
+function sameBytes(key: Uint8Array, buf: Buffer, s: number, n: number): boolean {
+  if (key.length !== n || n === 0) return false;
+  for (let i = 0; i < n; i++) if (key[i] !== buf[s + i]) return false;
+  return true;
+}
+
+function rememberNode(buf: Buffer, s: number, e: number, atom: Atom): void {
+  const bytes = Uint8Array.prototype.slice.call(buf, s, e);
+  if (nodeNext === 0) {
+    nodeBytes0 = bytes;
+    nodeAtom0 = atom;
+  } else {
+    nodeBytes1 = bytes;
+    nodeAtom1 = atom;
+  }
+  nodeNext ^= 1;
+}
+
 class Decoder {
   buf: Buffer = NO_BYTES;
   pos = 0;
@@ -616,13 +641,25 @@ class Decoder {
     const buf = this.buf;
     const p = this.pos;
     if (buf[p] === Tag.SMALL_ATOM_UTF8_EXT && p + 1 < this.end) {
-      const e = p + 2 + buf[p + 1]!;
+      const n = buf[p + 1]!;
+      const s = p + 2;
+      const e = s + n;
       if (e <= this.end) {
-        const cached = cachedAtom(buf, p + 2, e, false);
-        if (cached !== undefined) {
+        // The last two node names first: a message names the same two nodes again and
+        // again, and a byte compare is half of a cache lookup (which hashes the bytes too).
+        if (sameBytes(nodeBytes0, buf, s, n)) {
           this.pos = e;
-          return cached;
+          return nodeAtom0!;
         }
+        if (sameBytes(nodeBytes1, buf, s, n)) {
+          this.pos = e;
+          return nodeAtom1!;
+        }
+        let a = cachedAtom(buf, s, e, false);
+        if (a === undefined) a = this.atom();
+        else this.pos = e;
+        rememberNode(buf, s, e, a);
+        return a;
       }
     }
     return this.atom();
