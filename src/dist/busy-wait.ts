@@ -13,7 +13,8 @@
  * costs CPU, and only until the traffic stops for the window's length.
  *
  * Spinning only pays while the process has a core to itself. When other threads want the
- * cores (the spin gets noticeably less CPU time than wall time), it stops and stays off
+ * cores (over a millisecond of spinning, the process got less than 60% of it as CPU
+ * time), it stops and stays off
  * for 20 ms, doubling up to 1 s while the contention lasts, so an overloaded machine
  * sees plain sleeping event loops.
  *
@@ -31,7 +32,7 @@ export const DEFAULT_BUSY_WAIT_US = 200;
 /** How long one turn busy waits in JavaScript before it polls again (fewer turns, less garbage). */
 const TURN_MS = 0.002;
 /** How often a spin checks that it got the CPU it asked for (ms of wall time). */
-const CHECK_MS = 0.1;
+const CHECK_MS = 1;
 /** Below this share of CPU per wall time while spinning, the cores are contended. */
 const MIN_CPU_SHARE = 0.6;
 /** The first pause after contention, doubling while it persists, up to the maximum. */
@@ -47,6 +48,7 @@ let checkWall = 0;
 let checkCpu = 0;
 let backoffMs = BACKOFF_MIN_MS;
 let pausedUntil = 0;
+let pauses = 0;
 
 function initialWindow(): number {
   const env = process.env['BEAMLINK_BUSY_WAIT'];
@@ -106,7 +108,8 @@ function cpuMicros(): number {
 
 function turn(): void {
   let now = performance.now();
-  if (active) {
+  const traffic = active;
+  if (traffic) {
     active = false;
     until = now + windowMs;
   } else if (now >= until) {
@@ -121,6 +124,7 @@ function turn(): void {
     const cpu = cpuMicros();
     if (cpu - checkCpu < (now - checkWall) * 1000 * MIN_CPU_SHARE) {
       spinning = false;
+      pauses++;
       pausedUntil = now + backoffMs;
       backoffMs = Math.min(backoffMs * 2, BACKOFF_MAX_MS);
       return;
@@ -128,25 +132,30 @@ function turn(): void {
     checkWall = now;
     checkCpu = cpu;
   }
-  // Wait a little here before the next poll: a turn allocates, a short spin does not.
-  const next = Math.min(now + TURN_MS, until);
-  while (now < next) now = performance.now();
+  // With nothing read or written since the last turn, wait a little here before the next
+  // poll: a turn allocates, a short spin does not. A busy loop goes straight on.
+  if (!traffic) {
+    const next = Math.min(now + TURN_MS, until);
+    while (now < next) now = performance.now();
+  }
   setImmediate(turn);
 }
 
 /**
  * What the busy wait is doing now, for diagnostics and tests: `spinning` while the event
- * loop polls without sleeping, `pausedMs` left of a pause after contention.
+ * loop polls without sleeping, `pausedMs` left of a pause after contention, `pauses` so
+ * far in this process.
  *
  * @example
  * ```ts
- * busyWaitState(); // { windowUs: 200, spinning: false, pausedMs: 0 }
+ * busyWaitState(); // { windowUs: 200, spinning: false, pausedMs: 0, pauses: 0 }
  * ```
  */
-export function busyWaitState(): { windowUs: number; spinning: boolean; pausedMs: number } {
+export function busyWaitState(): { windowUs: number; spinning: boolean; pausedMs: number; pauses: number } {
   return {
     windowUs: Math.round(windowMs * 1000),
     spinning,
     pausedMs: Math.max(0, pausedUntil - performance.now()),
+    pauses,
   };
 }

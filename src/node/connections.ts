@@ -28,14 +28,14 @@
  * @module
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { connect as tcpConnect, isIP, type Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import type { ControlMessage } from '../dist/control-message.ts';
 import { DFLAG } from '../dist/flags.ts';
 import { HandshakeError } from '../dist/errors.ts';
 import type { DistLogger } from '../dist/logger.ts';
 import type { Connection, ConnectionOptions } from '../dist/connection.ts';
 import { accept, initiate, onDeadline } from '../dist/handshake.ts';
-import { tcpTransport } from '../dist/transport.ts';
+import { connectSocket, tcpTransport } from '../dist/transport.ts';
 import { lookup } from '../epmd/client.ts';
 import { Atom, atom, type Term } from '../term/types.ts';
 import { channels } from './diagnostics.ts';
@@ -902,7 +902,7 @@ const MAX_PENDING_ACCEPTS = 256;
 
 function dial(host: string, port: number, timeoutMs: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = tcpConnect({ host, port });
+    const socket = connectSocket({ host, port });
     // The handshakes' shared deadline timer: no timer made and cleared per dial.
     const cancel = onDeadline(timeoutMs, () => {
       socket.destroy();
