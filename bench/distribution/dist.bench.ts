@@ -149,12 +149,19 @@ async function floor(ctx: ScenarioContext): Promise<ScenarioRow[]> {
     const p50: number[] = [];
     const p99: number[] = [];
     const rate: number[] = [];
+    const mib = ctx.quick ? 32 : 256;
+    const bulkPort = await server.call<number>('floorBulkServer', mib);
+    const bulkData: number[] = [];
+    const bulkOnread: number[] = [];
     await client.call('floorFrames', port, frames / 10);
+    await client.call('floorBulk', bulkPort, mib, 'data');
     for (let r = 0; r < ctx.repeat; r++) {
       const l = await client.call<{ p50: number; p99: number }>('floorPing', port, n, n / 5);
       p50.push(l.p50);
       p99.push(l.p99);
       rate.push(await client.call<number>('floorFrames', port, frames));
+      bulkData.push(await client.call<number>('floorBulk', bulkPort, mib, 'data'));
+      bulkOnread.push(await client.call<number>('floorBulk', bulkPort, mib, 'onread'));
     }
     const row = (name: string, unit: string, higherIsBetter: boolean, v: number[]) => ({
       name,
@@ -166,6 +173,8 @@ async function floor(ctx: ScenarioContext): Promise<ScenarioRow[]> {
       row('12-byte TCP ping-pong p50', 'µs', false, p50),
       row('12-byte TCP ping-pong p99', 'µs', false, p99),
       row('40-byte frames, coalesced', 'frames/s', true, rate),
+      row("1 MiB frames received ('data' chunks copied, as dist)", 'GB/s', true, bulkData),
+      row('1 MiB frames received (onread into the frame)', 'GB/s', true, bulkOnread),
     ];
   } finally {
     await Promise.all([server.stop(), client.stop()]);
