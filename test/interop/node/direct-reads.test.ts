@@ -7,12 +7,13 @@ import { directReadMessages } from '../../../src/dist/direct-reads.ts';
 import { Node } from '../../../src/node/node.ts';
 import type { Tuple } from '../../../src/term/types.ts';
 import {
-  EpmdProcess,
-  ErlangPeer,
   erlangReleases,
   interopSkipReason,
   uniqueName,
+  type EpmdProcess,
+  type ErlangPeer,
 } from '../../support/erlang-peer.ts';
+import { startPeerWithEpmd } from '../../support/peer-with-epmd.ts';
 import { until } from '../../support/wait.ts';
 import { FakeHandler, lineLogger } from './fake-handler.ts';
 
@@ -26,13 +27,10 @@ describe('node/direct-reads: erl dials in and sends big binaries', { skip }, () 
       let node: Node;
       let handler: FakeHandler;
       before(async () => {
-        epmd = await EpmdProcess.start();
-        erl = await ErlangPeer.start({
-          release,
-          epmdPort: epmd.port,
-          sname: uniqueName('erl'),
+        ({ epmd, peer: erl } = await startPeerWithEpmd(release, {
+          sname: 'erl',
           cookie: 'direct',
-        });
+        }));
         node = await Node.start({
           sname: uniqueName('ts'),
           cookie: 'direct',
