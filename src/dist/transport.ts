@@ -61,18 +61,13 @@ export function tcpTransport(socket: Socket): Transport {
   let onDrain: () => void = () => {};
   let closed = socket.destroyed;
   let failure: Error | undefined;
+  const received = (chunk: Buffer): void => {
+    noteTraffic();
+    onData(chunk);
+  };
   const reads = directReads.get(socket);
-  if (reads) {
-    reads.deliver = (chunk) => {
-      noteTraffic();
-      onData(chunk);
-    };
-  } else {
-    socket.on('data', (chunk: Buffer) => {
-      noteTraffic();
-      onData(chunk);
-    });
-  }
+  if (reads) reads.deliver = received;
+  else socket.on('data', received);
   socket.on('drain', () => onDrain());
   socket.on('error', (e: Error) => {
     failure = e;
