@@ -192,7 +192,8 @@ class HandshakeIO {
     | { decode: (b: Buffer) => unknown; resolve: (value: unknown) => void; reject: (e: Error) => void }
     | undefined;
   private failure: HandshakeError | undefined;
-  private readonly deadline: Deadline;
+  /** Cancels the handshake's deadline (on the shared timer). */
+  private readonly cancelDeadline: () => void;
 
   constructor(transport: Transport, node: string, timeoutMs: number) {
     this.transport = transport;
@@ -204,14 +205,10 @@ class HandshakeIO {
     transport.onClose((error) => {
       this.fail(new HandshakeError(this.node, 'closed', 'the peer closed the connection', { cause: error }));
     });
-    this.deadline = {
-      at: performance.now() + timeoutMs,
-      expire: () => {
-        this.fail(new HandshakeError(this.node, 'timeout', `no handshake within ${timeoutMs} ms`));
-        transport.close();
-      },
-    };
-    addDeadline(this.deadline);
+    this.cancelDeadline = onDeadline(timeoutMs, () => {
+      this.fail(new HandshakeError(this.node, 'timeout', `no handshake within ${timeoutMs} ms`));
+      transport.close();
+    });
   }
 
   private fail(error: HandshakeError): void {
@@ -280,14 +277,14 @@ class HandshakeIO {
   }
 
   finish(): void {
-    removeDeadline(this.deadline);
+    this.cancelDeadline();
     if (this.failure) throw this.failure;
     this.transport.onData(() => {});
     this.transport.onClose(() => {});
   }
 
   abort(): void {
-    removeDeadline(this.deadline);
+    this.cancelDeadline();
     this.transport.close();
   }
 }
