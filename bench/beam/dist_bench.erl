@@ -4,7 +4,7 @@
 %% measure, as a client, what the worker measures, with the same counts and warm-ups.
 -module(dist_bench).
 -behaviour(gen_server).
--export([serve/0, sink_loop/0, one_way/4, call_lat/3, call_par/3, rpc_lat/3, connect_times/2]).
+-export([serve/0, sink_loop/0, one_way/4, call_lat/3, call_par/3, rpc_lat/3, connect_times/2, connect_times/3]).
 -export([init/1, handle_call/3, handle_cast/2]).
 
 serve() ->
@@ -79,11 +79,14 @@ call_par(Node, K, Per) ->
 
 %% K times: disconnect, then time net_adm:ping (port mapper lookup + handshake + ping).
 %% Returns the median in milliseconds.
-connect_times(Node, K) ->
+connect_times(Node, K) -> connect_times(Node, K, 20).
+
+%% The same with SleepMs of idle time before each ping.
+connect_times(Node, K, SleepMs) ->
     Ts = [begin
               erlang:disconnect_node(Node),
               wait_gone(Node),
-              timer:sleep(20),
+              timer:sleep(SleepMs),
               T0 = erlang:monotonic_time(microsecond),
               pong = net_adm:ping(Node),
               erlang:monotonic_time(microsecond) - T0

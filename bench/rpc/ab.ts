@@ -10,11 +10,18 @@
 //     default: --max-semi=--max-semi-space-size=64 min16=--min-semi-space-size=16
 //   AB_TREES="base=/tmp/base-checkout" ... bench/rpc/ab.ts base@base: mine:
 //
-// A variant is `label=flags` (flags space-separated, may be empty) with an optional
+// A variant is `label=flags` (flags space-separated, may be empty; `NAME=value` among them
+// is an environment variable of the worker, e.g. BEAMLINK_BUSY_WAIT=0) with an optional
 // `@tree` after the label (a name from AB_TREES; default: this checkout).
 // AB_ROUNDS (default 20) rounds of AB_N (default 2000) calls after AB_N / 5 warm-up calls.
 // AB_ERL=1 adds an erl node (OTP 25; AB_ERL=27 for the OTP 27 chroot) that calls each
 // variant's server in every round too (BEAM→beamlink; erl reports each round's p50/p99).
+//
+// AB_WHAT=connect|connect0|oneway|callpar|bulk measures BEAM→beamlink only, with dist_bench.erl's
+// client functions (the dist scenario's connect, one-way, 16-caller and 1 MiB rows; AB_N
+// is then the count per round: connects, messages, calls per caller, MiB), the erl
+// client being AB_ERL's release (default OTP 25); a second erl node serving the same is
+// the baseline row `BEAM↔BEAM`. The median of the rounds is printed per variant.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -57,7 +64,24 @@ const variants: Variant[] = process.argv.slice(2).map((arg) => {
 });
 if (variants.length === 0) throw new Error('usage: ab.ts label=flags [label@tree=flags ...]');
 const rounds = Number(process.env.AB_ROUNDS ?? 20);
-const n = Number(process.env.AB_N ?? 2000);
+const what = process.env.AB_WHAT ?? 'rpc';
+const erlOnly: Record<string, (to: string, n: number) => string> = {
+  connect: (to, k) => `dist_bench:connect_times('${to}', ${k}).`,
+  // connect without the 20 ms of idle time before each (the code and caches stay warm)
+  connect0: (to, k) => `dist_bench:connect_times('${to}', ${k}, 0).`,
+  oneway: (to, k) => `dist_bench:one_way('${to}', small, ${k}, ${Math.ceil(k / 10)}).`,
+  callpar: (to, k) => `dist_bench:call_par('${to}', 16, ${k}).`,
+  bulk: (to, k) => `dist_bench:one_way('${to}', bulk, ${k}, ${Math.ceil(k / 8)}).`,
+};
+if (what !== 'rpc' && erlOnly[what] === undefined) throw new Error(`unknown AB_WHAT ${what}`);
+const defaultN: Record<string, number> = {
+  connect: 15,
+  connect0: 15,
+  oneway: 100_000,
+  callpar: 500,
+  bulk: 64,
+};
+const n = Number(process.env.AB_N ?? defaultN[what] ?? 2000);
 
 const bundles = new Map<string, Promise<string>>();
 function bundle(tree: string): Promise<string> {
@@ -79,8 +103,14 @@ function bundle(tree: string): Promise<string> {
 }
 
 async function worker(v: Variant): Promise<Worker> {
+  // a flag like BEAMLINK_BUSY_WAIT=0 is an environment variable of the worker
+  const isEnv = (f: string) => /^[A-Z_]+=/.test(f);
+  const env = Object.fromEntries(
+    v.flags.filter(isEnv).map((f) => [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)]),
+  );
   const child = fork(await bundle(v.tree), [], {
-    execArgv: v.flags,
+    execArgv: v.flags.filter((f) => !isEnv(f)),
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   await once(child, 'spawn');
@@ -94,8 +124,9 @@ const fmt = (x: number): string => x.toFixed(1).padStart(9);
 const epmd = await EpmdProcess.start();
 const workers: Worker[] = [];
 let erl: ErlangPeer | undefined;
+let base: ErlangPeer | undefined;
 try {
-  const erlOtp = process.env.AB_ERL;
+  const erlOtp = process.env.AB_ERL ?? (what === 'rpc' ? undefined : '1');
   if (erlOtp !== undefined && erlOtp !== '' && erlOtp !== '0') {
     const release =
       erlOtp === '1' ? erlangReleases()[0] : erlangReleases().find((r) => String(r.otp) === erlOtp);
@@ -105,8 +136,13 @@ try {
       epmdPort: epmd.port,
       sname: uniqueName('erl'),
       cookie: 'ab',
+      args: ['-kernel', 'prevent_overlapping_partitions', 'false'],
     });
     await loadBeamModule(erl, 'dist_bench');
+  }
+  if (what !== 'rpc') {
+    await erlOnlyRounds(erl!, erlOtp!);
+    process.exit(0);
   }
   const pairs = await Promise.all(
     variants.map(async (v) => {
@@ -189,6 +225,63 @@ try {
     );
   }
 } finally {
-  await Promise.all([...workers.map((w) => w.stop()), erl?.stop()]);
+  await Promise.all([...workers.map((w) => w.stop()), erl?.stop(), base?.stop()]);
+  await epmd.stop();
+}
+
+/** AB_WHAT other than rpc: the erl client measures every variant's server and a twin erl. */
+async function erlOnlyRounds(client: ErlangPeer, otp: string): Promise<void> {
+  const release =
+    otp === '1' ? erlangReleases()[0] : erlangReleases().find((r) => String(r.otp) === otp);
+  base = await ErlangPeer.start({
+    release: release!,
+    epmdPort: epmd.port,
+    sname: uniqueName('erl'),
+    cookie: 'ab',
+    args: ['-kernel', 'prevent_overlapping_partitions', 'false'],
+  });
+  await loadBeamModule(base, 'dist_bench');
+  await base.eval('dist_bench:serve().');
+  const targets = [
+    { label: 'BEAM↔BEAM', node: base.node, got: [] as number[] },
+    ...(await Promise.all(
+      variants.map(async (v) => {
+        const w = await worker(v);
+        workers.push(w);
+        const node = await w.call<string>('start', {
+          sname: uniqueName('ab'),
+          cookie: 'ab',
+          epmdPort: epmd.port,
+        });
+        return { label: v.label, node, got: [] as number[] };
+      }),
+    )),
+  ];
+  const os = await import('node:os');
+  console.log(
+    `load before: ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+  for (let r = -1; r < rounds; r++) {
+    const order = r % 2 === 0 ? targets : [...targets].reverse();
+    for (const t of order) {
+      const v = Number(await client.eval(erlOnly[what]!(t.node, n), 600_000));
+      if (r >= 0) t.got.push(v);
+    }
+  }
+  console.log(
+    `load after: ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(`${what}: ${rounds} rounds of ${n}, erl client (median of rounds, min, max)`);
+  for (const t of targets) {
+    const s = t.got.sort((a, b) => a - b);
+    console.log(t.label.padEnd(24) + fmt(pct(s, 0.5)) + fmt(s[0]!) + fmt(s[s.length - 1]!));
+  }
+  await Promise.all([...workers.map((w) => w.stop()), client.stop(), base.stop()]);
   await epmd.stop();
 }
