@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { connect, Socket, type TcpNetConnectOpts } from 'node:net';
+import { connect, Socket, type Server, type TcpNetConnectOpts } from 'node:net';
 import { noteTraffic } from './busy-wait.ts';
 import { DirectReads } from './direct-reads.ts';
 
@@ -181,4 +181,49 @@ export function acceptedWithDirectReads(socket: Socket): Socket {
   socket.destroy();
   directReads.set(wrapped, reads);
   return wrapped;
+}
+
+/**
+ * Hands each connection `server` accepts to `onSocket` as a socket whose reads go through
+ * {@link DirectReads}, made once from the accepted handle: the same sockets as
+ * {@link acceptedWithDirectReads} gives, without first making (and destroying) the socket
+ * Node's `'connection'` event carries — about a tenth of the CPU an incoming connect costs
+ * beamlink. It takes over the listening handle's `onconnection` (Node's private
+ * `server._handle`, present once the server listens); without it, or with
+ * `BEAMLINK_DIRECT_READS=0`, it listens to `'connection'` (create the server with
+ * `pauseOnConnect: true`) and re-wraps each socket. Connections accepted this way are not
+ * counted by `server.getConnections`, and `server.close()` does not wait for them: close
+ * them yourself. Accept errors are left to Node (the server's `'error'` event).
+ *
+ * @example
+ * ```ts
+ * const server = net.createServer({ pauseOnConnect: true });
+ * server.listen(0, () => acceptDirect(server, (s) => accept(tcpTransport(s), options)));
+ * ```
+ */
+export function acceptDirect(server: Server, onSocket: (socket: Socket) => void): void {
+  type OnConnection = (this: object, err: number, clientHandle: object) => void;
+  const handle = (server as unknown as { _handle?: { onconnection?: OnConnection } | null })._handle;
+  const nodes = handle?.onconnection;
+  if (!DIRECT_READS || !handle || typeof nodes !== 'function') {
+    server.on('connection', (socket: Socket) => onSocket(acceptedWithDirectReads(socket)));
+    return;
+  }
+  handle.onconnection = function (this: object, err: number, clientHandle: object): void {
+    if (err) return nodes.call(this, err, clientHandle);
+    const reads = new DirectReads();
+    let socket: Socket;
+    try {
+      socket = new Socket({ handle: clientHandle, onread: reads.onread, readable: true, writable: true } as ConstructorParameters<
+        typeof Socket
+      >[0]);
+    } catch {
+      // Not a socket we can wrap: let Node make its own (then re-wrapped as above).
+      server.on('connection', (s: Socket) => onSocket(acceptedWithDirectReads(s)));
+      handle.onconnection = nodes;
+      return nodes.call(this, err, clientHandle);
+    }
+    directReads.set(socket, reads);
+    onSocket(socket);
+  };
 }

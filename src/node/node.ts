@@ -9,7 +9,7 @@
  */
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import type { ControlMessage } from '../dist/control-message.ts';
-import { acceptedWithDirectReads } from '../dist/transport.ts';
+import { acceptDirect } from '../dist/transport.ts';
 import { register, type Registration } from '../epmd/client.ts';
 import { ensurePortMapper } from '../epmd/ensure.ts';
 import { atom, type Atom } from '../term/types.ts';
@@ -186,9 +186,7 @@ export class Node {
       events: this.events,
       handler: () => this.handler ?? this.earlyHandler,
     });
-    this.server.on('connection', (socket) =>
-      this.connections.acceptSocket(acceptedWithDirectReads(socket)),
-    );
+    acceptDirect(this.server, (socket) => this.connections.acceptSocket(socket));
     // The registration ends if the port mapper dies; erl keeps running too, but say so.
     void this.registration.closed.then(() => {
       if (!this.stopping) {
@@ -500,8 +498,9 @@ async function listenInRange(listen: NodeOptions['listen']): Promise<Server> {
 
 function listenOn(port: number, host: string | undefined): Promise<Server> {
   return new Promise((resolve, reject) => {
-    // Paused: acceptedWithDirectReads moves the socket to one that reads through onread.
-    const server = createServer({ noDelay: true, pauseOnConnect: true });
+    // Paused for acceptDirect's fallback, which moves each socket to one that reads through
+    // onread; Nagle's algorithm is turned off by tcpTransport.
+    const server = createServer({ pauseOnConnect: true });
     server.once('error', reject);
     server.listen({ port, host, exclusive: true }, () => {
       server.removeListener('error', reject);
