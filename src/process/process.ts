@@ -19,6 +19,7 @@ import { ExitError, ProcessExitedError, ProcessUsageError } from './errors.ts';
 import type { Mailbox } from './mailbox.ts';
 import type { Runtime } from './runtime.ts';
 import type { SmallMap } from './small-map.ts';
+import type { Watchers } from './watchers.ts';
 
 /**
  * A process body: returning ends the process with reason `normal` (unless it installed a
@@ -119,7 +120,7 @@ const TRAPPING = 4;
 class ProcessExtra {
   links: Map<number | string, LinkState> | null = null;
   monitors: SmallMap<number | string, MonitorEntry> | null = null;
-  watchers: SmallMap<number | string, WatcherEntry> | null = null;
+  watchers: Watchers | null = null;
   aliases: Set<number> | null = null;
   name: Atom | null = null;
   label: string | undefined = undefined;
@@ -205,13 +206,10 @@ export class Process {
   set monitors(v: SmallMap<number | string, MonitorEntry> | null) {
     if (v !== null || this.ext !== null) this.extra().monitors = v;
   }
-  /** @internal monitors on this process */ get watchers(): SmallMap<
-    number | string,
-    WatcherEntry
-  > | null {
+  /** @internal monitors on this process */ get watchers(): Watchers | null {
     return this.ext === null ? null : this.ext.watchers;
   }
-  set watchers(v: SmallMap<number | string, WatcherEntry> | null) {
+  set watchers(v: Watchers | null) {
     if (v !== null || this.ext !== null) this.extra().watchers = v;
   }
   /** @internal alias keys owned by this process */ get aliases(): Set<number> | null {

@@ -13,6 +13,7 @@ import { fireMonitor, receiveExitSignal } from './signals.ts';
 import type { Process, ProcessBody } from './process.ts';
 import type { Runtime } from './runtime.ts';
 import { SmallMap } from './small-map.ts';
+import { Watchers } from './watchers.ts';
 
 /**
  * A spawned function that may finish before it needs a process (erpc's `execute_call`
@@ -143,7 +144,7 @@ export function handleControl(rt: Runtime, fromNode: Atom, m: ControlMessage): v
         });
         return;
       }
-      (p.watchers ??= new SmallMap()).set(m.ref.key, {
+      (p.watchers ??= new Watchers()).setRemote({
         ref: m.ref,
         watcher: m.from,
         name: m.to instanceof Atom ? m.to : null,
@@ -153,7 +154,7 @@ export function handleControl(rt: Runtime, fromNode: Atom, m: ControlMessage): v
     }
     case 'DEMONITOR_P': {
       // DEMONITOR_P 20
-      target(rt, m.to)?.watchers?.delete(m.ref.key);
+      target(rt, m.to)?.watchers?.deleteRemote(m.ref);
       return;
     }
     case 'MONITOR_P_EXIT': {
@@ -231,7 +232,7 @@ function spawnInstant(
       p = rt.adopt(num, pid);
       p.groupLeader = m.groupLeader;
       if (instant.label !== undefined) p.label = instant.label;
-      (p.watchers = new SmallMap()).set(m.reqId.key, {
+      (p.watchers = new Watchers()).setRemote({
         ref: m.reqId,
         watcher: m.from,
         name: null,
@@ -292,7 +293,7 @@ function spawnRequest(rt: Runtime, fromNode: Atom, m: SpawnRequestMessage): void
     flags |= 1;
   }
   if (m.options.includes(MONITOR)) {
-    (p.watchers ??= new SmallMap()).set(m.reqId.key, { ref: m.reqId, watcher: m.from, name: null });
+    (p.watchers ??= new Watchers()).setRemote({ ref: m.reqId, watcher: m.from, name: null });
     flags |= 2;
   }
   if (flags !== 0) rt.trackRemote(p, m.from.node);
@@ -354,7 +355,7 @@ export function nodeDown(rt: Runtime, node: Atom): void {
       }
     }
     if (p.watchers !== null) {
-      for (const [key, w] of p.watchers) if (w.watcher.node === node) p.watchers.delete(key);
+      p.watchers.deleteWhere((w) => w.watcher.node === node);
     }
     if (p.monitors !== null) {
       for (const [key, entry] of p.monitors) {

@@ -284,7 +284,7 @@ export class Runtime {
         p.monitors === null
           ? []
           : [...p.monitors.values()].map((m) => ({ ref: m.ref, object: signals.monitorObject(m) })),
-      monitoredBy: p.watchers === null ? [] : [...p.watchers.values()].map((w) => w.watcher),
+      monitoredBy: p.watchers === null ? [] : p.watchers.values().map((w) => w.watcher),
       registeredName: p.name ?? undefined,
       messagesHandled: p.handled,
       currentFunction: p.label,

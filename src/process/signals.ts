@@ -35,6 +35,7 @@ import type { AliasMode, MonitorEntry, Process } from './process.ts';
 import { toAtom } from './registry.ts';
 import type { Runtime } from './runtime.ts';
 import { SmallMap } from './small-map.ts';
+import { Watchers } from './watchers.ts';
 
 /** Links two live local processes. */
 export function linkLocal(a: Process, b: Process): void {
@@ -122,7 +123,7 @@ export function monitorLocal(
     node: rt.node,
     aliasMode: alias,
   });
-  (target.watchers ??= new SmallMap()).set(key, { ref, watcher: watcher.pid, name });
+  (target.watchers ??= new Watchers()).setLocal(key, { ref, watcher: watcher.pid, name });
   if (alias !== null) rt.registry.addAlias(key, watcher, alias, diesWithMonitor(alias));
   return ref;
 }
@@ -188,7 +189,8 @@ export function demonitor(rt: Runtime, p: Process, ref: Ref, flush: boolean): bo
   if (entry !== undefined) {
     removeMonitor(rt, p, key, entry);
     if (entry.node === rt.node) {
-      if (entry.target !== null) rt.local(entry.target)?.watchers?.delete(key);
+      if (entry.target !== null && typeof key === 'number')
+        rt.local(entry.target)?.watchers?.deleteLocal(key);
     } else {
       void rt.dist?.sendControl(entry.node, {
         op: 'DEMONITOR_P',
@@ -284,7 +286,8 @@ export function terminate(rt: Runtime, p: Process, reason: Term): void {
     p.monitors = null;
     monitors.forEach((entry, key) => {
       if (entry.node === rt.node) {
-        if (entry.target !== null) rt.local(entry.target)?.watchers?.delete(key);
+        if (entry.target !== null && typeof key === 'number')
+          rt.local(entry.target)?.watchers?.deleteLocal(key);
       } else {
         void rt.dist?.sendControl(entry.node, {
           op: 'DEMONITOR_P',
@@ -301,7 +304,7 @@ export function terminate(rt: Runtime, p: Process, reason: Term): void {
     watchers.forEach((w, key) => {
       if (w.watcher.node === rt.node) {
         const wp = rt.local(w.watcher);
-        if (wp !== undefined) fireMonitor(rt, wp, key, reason);
+        if (wp !== undefined && key !== -1) fireMonitor(rt, wp, key, reason);
       } else {
         void rt.dist?.sendControl(w.watcher.node, {
           op: 'MONITOR_P_EXIT',
