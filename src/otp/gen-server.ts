@@ -388,21 +388,25 @@ function genCall(
 function sendReply(via: Process | Runtime, from: Tuple, value: Term): void {
   const pid = from.elements[0];
   const tag = from.elements[1]!;
-  let dest: Dest | undefined;
+  let alias: Ref | undefined;
   if (tag instanceof ImproperList) {
     const head = tag.elements[0];
-    if (head === ALIAS && tag.tail instanceof Ref) dest = tag.tail;
+    if (head === ALIAS && tag.tail instanceof Ref) alias = tag.tail;
     else if (
       head instanceof ImproperList &&
       head.elements[0] === ALIAS &&
       head.tail instanceof Ref
     ) {
-      dest = head.tail;
+      alias = head.tail;
     }
-  } else if (pid instanceof Pid) dest = pid;
-  if (dest === undefined) return;
+    if (alias === undefined) return;
+  } else if (!(pid instanceof Pid)) return;
+  const reply = new Tuple([tag, value]);
   try {
-    via.send(dest, new Tuple([tag, value]));
+    // the alias straight to the runtime: no destination type tests per reply
+    if (alias === undefined) via.send(pid as Pid, reply);
+    else if (via instanceof Runtime) void via.sendAlias(undefined, alias, reply);
+    else if (via.alive) void via.runtime.sendAlias(via.pid, alias, reply);
   } catch {
     // gen:reply ignores failures
   }
