@@ -126,6 +126,7 @@ class ProcessExtra {
   label: string | undefined = undefined;
   groupLeader: Pid | null = null;
   spawnRequests: SmallMap<number, { readonly node: Atom; readonly ref: Ref }> | null = null;
+  trackedNode: Atom | null = null;
 }
 
 /**
@@ -242,6 +243,17 @@ export class Process {
   }
   set spawnRequests(v: SmallMap<number, { readonly node: Atom; readonly ref: Ref }> | null) {
     if (v !== null || this.ext !== null) this.extra().spawnRequests = v;
+  }
+
+  /**
+   * @internal a node whose `runtime.remoteRelations` set holds this process (the last one
+   * added to): `trackRemote` skips the set then
+   */
+  get trackedNode(): Atom | null {
+    return this.ext === null ? null : this.ext.trackedNode;
+  }
+  set trackedNode(v: Atom | null) {
+    if (v !== null || this.ext !== null) this.extra().trackedNode = v;
   }
 
   /** How many messages wait in the mailbox. */

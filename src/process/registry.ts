@@ -36,6 +36,9 @@ export function toAtom(name: Atom | string): Atom {
  */
 export class Registry {
   private readonly names = new Map<Atom, Process>();
+  /** The last name `whereis` found, and its holder (a served name is asked for per message). */
+  private lastName: Atom | null = null;
+  private lastProc: Process | undefined = undefined;
   /** One alias at a time is the common case (a call in flight): see SmallMap. */
   private readonly aliasTable = new SmallMap<number, AliasEntry>();
 
@@ -59,12 +62,24 @@ export class Registry {
     if (proc === undefined) return false;
     this.names.delete(name);
     proc.name = null;
+    if (this.lastName === name) this.forgetLast();
     return true;
   }
 
   /** The process holding `name`. */
   whereis(name: Atom): Process | undefined {
-    return this.names.get(name);
+    if (name === this.lastName) return this.lastProc;
+    const proc = this.names.get(name);
+    if (proc !== undefined) {
+      this.lastName = name;
+      this.lastProc = proc;
+    }
+    return proc;
+  }
+
+  private forgetLast(): void {
+    this.lastName = null;
+    this.lastProc = undefined;
   }
 
   /** Every registered name. */
@@ -100,6 +115,7 @@ export class Registry {
   release(proc: Process): void {
     if (proc.name !== null) {
       this.names.delete(proc.name);
+      if (this.lastName === proc.name) this.forgetLast();
     }
     if (proc.aliases !== null) {
       for (const key of proc.aliases) this.aliasTable.delete(key);

@@ -346,6 +346,7 @@ export function nodeDown(rt: Runtime, node: Atom): void {
   if (set === undefined) return;
   rt.remoteRelations.delete(node);
   for (const p of set) {
+    if (p.trackedNode === node) p.trackedNode = null;
     if (p.exitReason !== undefined) continue;
     if (p.links !== null) {
       for (const [key, st] of p.links) {

@@ -439,22 +439,7 @@ export class Runtime {
       this.deliver(p, message);
       return undefined;
     }
-    if (dest instanceof Ref) {
-      const key = this.ids.refNumber(dest);
-      if (key !== -1) {
-        this.deliverAlias(key, message);
-      } else if (dest.node !== this.node) {
-        return busyOf(
-          this.dist?.sendControl(dest.node, {
-            op: 'ALIAS_SEND',
-            from: from ?? this.systemPid,
-            alias: dest,
-            message,
-          }),
-        );
-      }
-      return undefined;
-    }
+    if (dest instanceof Ref) return this.sendAlias(from, dest, message);
     const name = toAtom(dest[0]);
     const node = toAtom(dest[1]);
     if (node === this.node) {
@@ -470,6 +455,27 @@ export class Runtime {
         message,
       }),
     );
+  }
+
+  /**
+   * @internal {@link sendFrom} to an alias (a reply to a call's `[alias | Ref]` tag): a
+   * local alias is delivered, a remote one goes out as ALIAS_SEND.
+   */
+  sendAlias(from: Pid | undefined, dest: Ref, message: Term): Promise<void> | undefined {
+    const key = this.ids.refNumber(dest);
+    if (key !== -1) {
+      this.deliverAlias(key, message);
+    } else if (dest.node !== this.node) {
+      return busyOf(
+        this.dist?.sendControl(dest.node, {
+          op: 'ALIAS_SEND',
+          from: from ?? this.systemPid,
+          alias: dest,
+          message,
+        }),
+      );
+    }
+    return undefined;
   }
 
   /** @internal a message through local alias `key` */
@@ -879,9 +885,12 @@ export class Runtime {
 
   /** @internal records that `p` has a link or monitor towards `node` */
   trackRemote(p: Process, node: Atom): void {
+    // a MONITOR_P per gen_server:call from erl: the same node again
+    if (p.trackedNode === node) return;
     let set = this.remoteRelations.get(node);
     if (set === undefined) this.remoteRelations.set(node, (set = new Set()));
     set.add(p);
+    p.trackedNode = node;
   }
 
   /** @internal */

@@ -318,6 +318,7 @@ export function terminate(rt: Runtime, p: Process, reason: Term): void {
   }
   if (rt.remoteRelations.size > 0) {
     for (const set of rt.remoteRelations.values()) set.delete(p);
+    p.trackedNode = null;
   }
   if (resolve !== null) {
     // No stack: it would be the killer's, and killing a million processes must stay cheap.

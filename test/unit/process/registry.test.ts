@@ -40,6 +40,12 @@ describe('process/registry: names', () => {
     rt.unregister('db');
     assert.equal(rt.whereis('db'), undefined);
     assert.throws(() => rt.unregister('db'), NameError);
+    rt.register('db', other);
+    assert.equal(rt.whereis('db'), other, 'the name again, for another process');
+    rt.unregister('db');
+    rt.register('db', pid);
+    assert.equal(rt.whereis('db'), pid);
+    rt.unregister('db');
     await run(async () => undefined);
   });
 

@@ -175,6 +175,34 @@ describe('process/remote: links across nodes', () => {
     assert.deepEqual(b.processInfo(remote)!.links, []);
   });
 
+  it('process/remote: after a nodeDown and a reconnect, new links and monitors are tracked again', async () => {
+    const { a, b, run, net } = pair();
+    const remote = b.spawn(async (s) => void (await s.receive((m) => m === 'never')), {
+      trapExit: true,
+    });
+    const watched = () => b.processInfo(remote)!;
+    const got = await run(
+      a,
+      async (self) => {
+        const reasons: Term[] = [];
+        for (let round = 0; round < 2; round++) {
+          self.link(remote);
+          self.monitor(remote);
+          await waitUntil(() => watched().monitoredBy.length === 1 && watched().links.length === 1);
+          net.disconnect('a@mem', 'b@mem');
+          reasons.push(((await self.receive(isTuple('DOWN'))) as Tuple).elements[4]!);
+          reasons.push(((await self.receive(isTuple('EXIT'))) as Tuple).elements[2]!);
+          assert.deepEqual(watched().monitoredBy, [], `round ${round}: watcher dropped`);
+          assert.deepEqual(watched().links, [], `round ${round}: link dropped`);
+          net.reconnect('a@mem', 'b@mem');
+        }
+        return reasons;
+      },
+      { trapExit: true },
+    );
+    assert.deepEqual(got, Array(4).fill(atom('noconnection')));
+  });
+
   it('process/remote: a non-trapping linked process dies with noconnection', async () => {
     const { a, b, net } = pair();
     const remote = b.spawn(async (s) => void (await s.receive()));
