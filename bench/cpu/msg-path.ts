@@ -6,7 +6,7 @@
  *
  * ```
  * npx tsx bench/cpu/msg-path.ts capture 25     # erl's bytes, OTP 25 (27: the chroot)
- * npx tsx bench/cpu/msg-path.ts build          # bundles this file to bench/dist/msg-path.mjs
+ * npx tsx bench/cpu/msg-path.ts build [out]    # bundles this file to bench/dist/msg-path.mjs (or out)
  * node bench/dist/msg-path.mjs <mode> <N>      # prints CPU ns/message
  * ```
  *
@@ -338,7 +338,7 @@ async function main(): Promise<void> {
       format: 'esm',
       platform: 'node',
       target: 'node20',
-      outfile: fileURLToPath(new URL('../dist/msg-path.mjs', import.meta.url)),
+      outfile: arg ?? fileURLToPath(new URL('../dist/msg-path.mjs', import.meta.url)),
       logLevel: 'warning',
     });
     return;

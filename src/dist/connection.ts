@@ -41,10 +41,10 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import type { BinaryMode } from '../term/index.ts';
-import { Writer } from '../term/index.ts';
+import type { BinaryMode, DecodeOptions } from '../term/index.ts';
+import { TermReader, Writer } from '../term/index.ts';
 import { atom, type Atom, type Pid, type Term } from '../term/types.ts';
-import { ControlDecodeError, fromWire, hasPayload, toWire } from './control.ts';
+import { ControlDecodeError, fromWire, hasPayload, readControl, toWire } from './control.ts';
 import type { ControlMessage } from './control-message.ts';
 import { DistBusyError, DistClosedError, DistProtocolError } from './errors.ts';
 import { DFLAG, hexFlags } from './flags.ts';
@@ -221,7 +221,9 @@ export class Connection extends EventEmitter {
   private readonly decodeOptions: { binaries?: BinaryMode; version?: boolean };
   private readonly passThroughOptions: { binaries?: BinaryMode; version: true };
   /** `decodeOptions` plus the message's atom refs, refilled per message. */
-  private readonly atomOptions: { binaries?: BinaryMode };
+  private readonly atomOptions: DecodeOptions;
+  /** Reads the everyday control messages field by field (see readControl). */
+  private readonly termReader = new TermReader();
   /** The receive path's decode result, reused for every term. */
   private readonly decoded: DecodedTerm = { term: null, offset: 0 };
   private stats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, ticksOut: 0 };
@@ -605,6 +607,30 @@ export class Connection extends EventEmitter {
     atoms: readonly Atom[] | undefined,
     options: { binaries?: BinaryMode; version?: boolean },
   ): void {
+    if (options !== this.passThroughOptions) {
+      // SEND_SENDER, REG_SEND, MONITOR_P, DEMONITOR_P: straight from the bytes.
+      const r = this.termReader;
+      let opts: DecodeOptions = options;
+      if (atoms) {
+        this.atomOptions.atomRefs = atoms;
+        opts = this.atomOptions;
+      }
+      r.reset(buf, offset, opts);
+      let message: ControlMessage | undefined;
+      try {
+        message = readControl(r);
+      } finally {
+        r.release();
+        this.atomOptions.atomRefs = undefined;
+      }
+      if (message !== undefined) {
+        const end = r.offset;
+        if (end !== buf.length) throw this.error('trailing_bytes', `${buf.length - end} bytes after the message`);
+        this.stats.messagesIn++;
+        this.emit('message', message);
+        return;
+      }
+    }
     const d = this.decoded;
     decodeTermInto(d, buf, offset, atoms, options, this.atomOptions);
     const control = d.term;

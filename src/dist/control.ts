@@ -17,6 +17,8 @@
  * @see https://www.erlang.org/doc/apps/erts/erl_dist_protocol.html#protocol-between-connected-nodes
  * @module
  */
+import type { TermReader } from '../term/decode.ts';
+import { Tag } from '../term/tags.ts';
 import { Atom, Pid, Ref, Tuple, atom, type Term } from '../term/types.ts';
 import type { ControlMessage } from './control-message.ts';
 import { DFLAG } from './flags.ts';
@@ -456,5 +458,89 @@ export function fromWire(control: Term, payload: Term | undefined): ControlMessa
       };
     default:
       throw new ControlDecodeError('unknown_op', `unknown control message op ${op}`);
+  }
+}
+
+const TRUE = atom('true');
+const FALSE = atom('false');
+const NIL = atom('nil');
+
+function isPidTag(t: number | undefined): boolean {
+  return t === Tag.NEW_PID_EXT || t === Tag.PID_EXT;
+}
+
+function isAtomTag(t: number | undefined): boolean {
+  return (
+    t === Tag.SMALL_ATOM_UTF8_EXT ||
+    t === Tag.ATOM_CACHE_REF ||
+    t === Tag.ATOM_UTF8_EXT ||
+    t === Tag.SMALL_ATOM_EXT ||
+    t === Tag.ATOM_EXT
+  );
+}
+
+function isRefTag(t: number | undefined): boolean {
+  return t === Tag.NEWER_REFERENCE_EXT || t === Tag.NEW_REFERENCE_EXT || t === Tag.REFERENCE_EXT;
+}
+
+/** An atom that decodes to an Erlang atom term (`true`, `false` and `nil` decode to JavaScript values). */
+function plainAtom(a: Atom): boolean {
+  return a !== TRUE && a !== FALSE && a !== NIL;
+}
+
+/**
+ * The control messages of a process's everyday traffic — SEND_SENDER (22), REG_SEND (6),
+ * MONITOR_P (19), DEMONITOR_P (20) — read field by field from `r` (at the control tuple)
+ * with their payload, without building the tuple: what {@link fromWire} of the decoded
+ * tuple and payload would return. Any other op, or a field of a kind that `fromWire` would
+ * refuse, gives `undefined` after reading part of the message: read it again from the
+ * start the general way (which makes the same message or the same error).
+ *
+ * @example
+ * ```ts
+ * reader.reset(frame, 3);
+ * const m = readControl(reader) ?? fromWire(...); // the general way from offset 3 again
+ * ```
+ */
+export function readControl(r: TermReader): ControlMessage | undefined {
+  if (r.peek(0) !== Tag.SMALL_TUPLE_EXT || r.peek(2) !== Tag.SMALL_INTEGER_EXT) return undefined;
+  const n = r.peek(1);
+  const op = r.peek(3);
+  switch (op) {
+    case OP.SEND_SENDER: {
+      if (n !== 3 || !isPidTag(r.peek(4))) return undefined;
+      r.skip(4);
+      const from = r.pid();
+      if (!isPidTag(r.peek(0))) return undefined;
+      const to = r.pid();
+      return { op: 'SEND', from, to, message: r.term() };
+    }
+    case OP.REG_SEND: {
+      if (n !== 4 || !isPidTag(r.peek(4))) return undefined;
+      r.skip(4);
+      const from = r.pid();
+      r.term(); // unused ('')
+      if (!isAtomTag(r.peek(0))) return undefined;
+      const to = r.atom();
+      if (!plainAtom(to)) return undefined;
+      return { op: 'REG_SEND', from, to, message: r.term() };
+    }
+    case OP.MONITOR_P:
+    case OP.DEMONITOR_P: {
+      if (n !== 4 || !isPidTag(r.peek(4))) return undefined;
+      r.skip(4);
+      const from = r.pid();
+      const t = r.peek(0);
+      let to: Pid | Atom;
+      if (isPidTag(t)) to = r.pid();
+      else if (isAtomTag(t)) {
+        to = r.atom();
+        if (!plainAtom(to)) return undefined;
+      } else return undefined;
+      if (!isRefTag(r.peek(0))) return undefined;
+      return { op: op === OP.MONITOR_P ? 'MONITOR_P' : 'DEMONITOR_P', from, to, ref: r.ref() };
+    }
+    default:
+      return undefined;
   }
 }

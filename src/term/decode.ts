@@ -188,6 +188,17 @@ function rememberNode(buf: Buffer, s: number, e: number, atom: Atom): void {
   nodeNext ^= 1;
 }
 
+/**
+ * The pids and references decoded last: equal bytes decode to the same (immutable) object,
+ * so a sender's pid or a call's reference (monitor, alias, demonitor) is one allocation and
+ * its `key` is made once.
+ */
+const SEEN = 4;
+const seenPids: (Pid | undefined)[] = [undefined, undefined, undefined, undefined];
+let seenPidNext = 0;
+const seenRefs: (Ref | undefined)[] = [undefined, undefined, undefined, undefined];
+let seenRefNext = 0;
+
 class Decoder {
   buf: Buffer = NO_BYTES;
   pos = 0;
@@ -776,19 +787,47 @@ class Decoder {
     this.pos = p + 1;
     const node = this.nodeAtom();
     const q = this.pos;
+    let creation: number;
     if (tag === Tag.NEW_PID_EXT) {
       this.need(q, 12, tag);
       this.pos = q + 12;
-      return new Pid(node, this.u32(q), this.u32(q + 4), this.u32(q + 8));
+      creation = this.u32(q + 8);
+    } else {
+      this.need(q, 9, tag);
+      this.pos = q + 9;
+      creation = this.buf[q + 8]!;
     }
-    this.need(q, 9, tag);
-    this.pos = q + 9;
-    return new Pid(node, this.u32(q), this.u32(q + 4), this.buf[q + 8]!);
+    const id = this.u32(q);
+    const serial = this.u32(q + 4);
+    for (let i = 0; i < SEEN; i++) {
+      const seen = seenPids[i];
+      if (
+        seen !== undefined &&
+        seen.id === id &&
+        seen.node === node &&
+        seen.serial === serial &&
+        seen.creation === creation
+      ) {
+        return seen;
+      }
+    }
+    const made = new Pid(node, id, serial, creation);
+    seenPids[seenPidNext] = made;
+    seenPidNext = (seenPidNext + 1) & (SEEN - 1);
+    return made;
   }
 
-  private ref(): Ref {
+  /** A reference in any form at `pos`; advances `pos`. */
+  ref(): Ref {
     const p = this.pos;
     const tag = this.buf[p]!;
+    if (
+      tag !== Tag.NEWER_REFERENCE_EXT &&
+      tag !== Tag.NEW_REFERENCE_EXT &&
+      tag !== Tag.REFERENCE_EXT
+    ) {
+      return this.fail(`expected a reference, got ${tag}`, p, tag);
+    }
     if (tag === Tag.REFERENCE_EXT) {
       this.pos = p + 1;
       const node = this.atom();
@@ -806,10 +845,31 @@ class Decoder {
     const cw = tag === Tag.NEWER_REFERENCE_EXT ? 4 : 1;
     this.need(q, cw + 4 * n, tag);
     const creation = cw === 4 ? this.u32(q) : this.buf[q]!;
+    this.pos = q + cw + 4 * n;
+    for (let i = 0; i < SEEN; i++) {
+      const seen = seenRefs[i];
+      if (
+        seen !== undefined &&
+        seen.node === node &&
+        seen.creation === creation &&
+        this.sameIds(seen.ids, q + cw, n)
+      ) {
+        return seen;
+      }
+    }
     const ids = new Array<number>(n);
     for (let i = 0; i < n; i++) ids[i] = this.u32(q + cw + 4 * i);
-    this.pos = q + cw + 4 * n;
-    return new Ref(node, creation, ids);
+    const made = new Ref(node, creation, ids);
+    seenRefs[seenRefNext] = made;
+    seenRefNext = (seenRefNext + 1) & (SEEN - 1);
+    return made;
+  }
+
+  /** Whether the `n` 32-bit ids at `at` are `ids`. */
+  private sameIds(ids: readonly number[], at: number, n: number): boolean {
+    if (ids.length !== n) return false;
+    for (let i = 0; i < n; i++) if (ids[i] !== this.u32(at + 4 * i)) return false;
+    return true;
   }
 
   private port(): Port {
@@ -1038,5 +1098,81 @@ export function decodeAt(
     return { value, offset: end };
   } catch (e) {
     return failed(d, e);
+  }
+}
+
+/**
+ * Reads consecutive terms of one buffer field by field, for the distribution layer's hot
+ * path: a control tuple's pids, atoms and references one at a time (no tuple, no array),
+ * then the payload. Every read throws {@link TermDecodeError} on malformed input, as
+ * {@link decodeAt} does; the reader may be reset and reused after a failure.
+ *
+ * @example
+ * ```ts
+ * const r = new TermReader();
+ * r.reset(frame, 7); // after 131, 68, 0 and the tuple's header and op: SEND_SENDER's pids
+ * const from = r.pid();
+ * const to = r.pid();
+ * const message = r.term();
+ * r.release();
+ * ```
+ */
+export class TermReader {
+  private readonly d = new Decoder();
+
+  /** Starts reading `buf` at `offset` (terms without version bytes). */
+  reset(buf: Buffer, offset: number, options?: DecodeOptions): void {
+    this.d.reset(buf, offset, options, false);
+  }
+
+  /** Where the next term starts. */
+  get offset(): number {
+    return this.d.pos;
+  }
+
+  /** The byte at `offset + i` (`undefined` past the end). */
+  peek(i: number): number | undefined {
+    return this.d.buf[this.d.pos + i];
+  }
+
+  /** Skips `n` bytes the caller has checked. */
+  skip(n: number): void {
+    this.d.pos += n;
+  }
+
+  /** A pid (NEW_PID_EXT or PID_EXT). */
+  pid(): Pid {
+    return this.d.pid();
+  }
+
+  /** A reference (NEWER_REFERENCE_EXT, NEW_REFERENCE_EXT or REFERENCE_EXT). */
+  ref(): Ref {
+    return this.d.ref();
+  }
+
+  /** An atom in any form, as an {@link Atom} (`true`, `false` and `nil` too). */
+  atom(): Atom {
+    return this.d.atom();
+  }
+
+  /** Any term, as {@link decodeAt} reads it. */
+  term(): Term {
+    try {
+      return this.d.term();
+    } catch (e) {
+      this.d.release();
+      if (e instanceof TermDecodeError) throw e;
+      throw new TermDecodeError(
+        `malformed input (${e instanceof Error ? e.message : String(e)})`,
+        this.d.pos,
+        undefined,
+        { cause: e },
+      );
+    }
+  }
+
+  /** Drops the buffer (call when done with it). */
+  release(): void {
+    this.d.buf = NO_BYTES;
   }
 }

@@ -18,6 +18,7 @@ export { encode, encodeChunks, encodeInto, type EncodeOptions } from './encode.t
 export {
   decode,
   decodeAt,
+  TermReader,
   DEFAULT_MAX_INFLATED_SIZE,
   type BinaryMode,
   type DecodeAtOptions,

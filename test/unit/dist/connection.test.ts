@@ -256,6 +256,9 @@ const abuse: [string, (t: MemoryTransport) => void, string][] = [
   ['a 4 GiB length', (t) => t.inject(Buffer.from([0xff, 0xff, 0xff, 0xff, 0])), 'frame_too_large'],
   ['garbage terms', (t) => t.inject(frame4(Buffer.from([131, 68, 0, 255, 255]))), 'bad_term'],
   ['trailing bytes', (t) => t.inject(frame4(Buffer.concat([headerFrame(new Tuple([1, pa, pb])).subarray(4), Buffer.of(0)]))), 'trailing_bytes'],
+  ['trailing bytes after a SEND_SENDER', (t) => t.inject(frame4(Buffer.concat([headerFrame(new Tuple([22, pa, pb]), 1).subarray(4), Buffer.of(0)]))), 'trailing_bytes'],
+  ['a REG_SEND without its payload', (t) => t.inject(headerFrame(new Tuple([6, pa, atom(''), atom('rex')]))), 'bad_term'],
+  ['a MONITOR_P with a number for a reference', (t) => t.inject(headerFrame(new Tuple([19, pa, atom('rex'), 5]))), 'bad_control'],
   ['a continuation of an unknown sequence', (t) => t.inject(frame4(fragment(70, 1n, 1n, Buffer.alloc(10)))), 'unknown_sequence'],
   [
     'a duplicate first fragment',
