@@ -25,6 +25,9 @@ export interface Runnable {
 
 const RESOLVED = Promise.resolve();
 
+/** Queue slots kept for reuse after a drain (a longer queue array is dropped). */
+const MAX_KEPT = 1024;
+
 /** Default units of work per event-loop turn. */
 export const DEFAULT_BUDGET = 4096;
 
@@ -40,8 +43,10 @@ export const DEFAULT_BUDGET = 4096;
 export class Scheduler<P extends Runnable> {
   readonly budget: number;
   private used = 0;
+  /** Slots `head` to `tail` are queued; the array is kept between drains (not reallocated). */
   private queue: (P | undefined)[] = [];
   private head = 0;
+  private tail = 0;
   private pending: 0 | 1 | 2 = 0; // nothing, microtask, immediate
   private readonly run: (p: P) => void;
   private readonly onError: (e: unknown, p: P) => void;
@@ -64,7 +69,7 @@ export class Scheduler<P extends Runnable> {
 
   /** Processes waiting to run. */
   get length(): number {
-    return this.queue.length - this.head;
+    return this.tail - this.head;
   }
 
   /** Counts one unit of work; false when the turn's budget is spent (then yield). */
@@ -90,7 +95,10 @@ export class Scheduler<P extends Runnable> {
   enqueue(p: P): void {
     if (p.queued) return;
     p.queued = true;
-    this.queue.push(p);
+    const q = this.queue;
+    if (this.tail < q.length) q[this.tail] = p;
+    else q.push(p);
+    this.tail++;
     this.schedule();
   }
 
@@ -109,7 +117,7 @@ export class Scheduler<P extends Runnable> {
   private drain(): void {
     this.pending = 1;
     const q = this.queue;
-    while (this.head < q.length) {
+    while (this.head < this.tail) {
       if (this.used >= this.budget) {
         this.pending = 2;
         setImmediate(this.drainMacro);
@@ -128,11 +136,14 @@ export class Scheduler<P extends Runnable> {
       }
     }
     if (this.pending === 1) this.pending = 0;
-    if (this.head >= q.length) {
-      this.queue = [];
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > q.length) {
-      this.queue = q.slice(this.head);
+    if (this.head >= this.tail) {
+      // empty: the same array again (a drain per message under light load), unless a
+      // burst grew it
+      this.head = this.tail = 0;
+      if (q.length > MAX_KEPT) this.queue = [];
+    } else if (this.head > MAX_KEPT && this.head * 2 > this.tail) {
+      this.queue = q.slice(this.head, this.tail);
+      this.tail -= this.head;
       this.head = 0;
     }
   }
