@@ -59,7 +59,7 @@ import {
   writeFragmentHeader,
   type ReassemblyLimits,
 } from './fragments.ts';
-import { FrameReader, FrameTooLargeError, TICK, TICK_FRAME } from './framing.ts';
+import { FrameReader, FrameTooLargeError, SPLIT, TICK, TICK_FRAME } from './framing.ts';
 import { defaultLogger, type DistLogger } from './logger.ts';
 import { AtomCache, decodeTermInto, encodeTermInto, readDistHeader, type DecodedTerm } from './term-io.ts';
 import { DEFAULT_TICK_TIME_MS, Ticker } from './ticker.ts';
@@ -548,24 +548,25 @@ export class Connection extends EventEmitter {
       }
     }
     try {
+      const reader = this.reader;
       for (;;) {
-        if (this.headerMode && this.reader.nextIsSplit()) {
+        const buf = reader.nextInPlace(this.headerMode);
+        if (buf === undefined) return;
+        if (buf === TICK) continue;
+        if (buf === SPLIT) {
           // A frame spread over socket chunks: a fragment continuation is reassembled
           // from the pieces without copying them first (the common case for big messages).
-          const parts = this.reader.nextParts();
+          const parts = reader.nextParts();
           if (byteOfParts(parts, 0) === VERSION_MAGIC && byteOfParts(parts, 1) === DIST_FRAG_CONT) {
             const whole = this.reassembler.continueParts(parts);
             if (whole) this.handleMessage(whole, 2);
           } else {
-            this.handleFrame(Buffer.concat(parts));
+            const frame = Buffer.concat(parts);
+            this.handleFrame(frame, 0, frame.length);
           }
-          if (this.isClosed()) return;
-          continue;
+        } else {
+          this.handleFrame(buf, reader.frameStart, reader.frameEnd);
         }
-        const frame = this.reader.next();
-        if (frame === undefined) return;
-        if (frame === TICK) continue;
-        this.handleFrame(frame);
         if (this.isClosed()) return;
       }
     } catch (e) {
@@ -573,8 +574,16 @@ export class Connection extends EventEmitter {
     }
   }
 
-  private handleFrame(frame: Buffer): void {
+  /** The frame at `[start, end)` of `buf` (other bytes of `buf` are other frames'). */
+  private handleFrame(buf: Buffer, start: number, end: number): void {
     if (this.headerMode) {
+      // The everyday message, 131, 68, 0 and a control message readControl knows: read in place.
+      if (end - start > 3 && buf[start] === VERSION_MAGIC && buf[start + 1] === DIST_HEADER && buf[start + 2] === 0) {
+        if (this.readInPlace(buf, start + 3, end, undefined)) return;
+        const frame = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
+        return this.decodeMessage(frame, 3, undefined, this.decodeOptions);
+      }
+      const frame = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
       if (frame[0] !== VERSION_MAGIC) throw this.error('bad_header', `a frame starting with ${frame[0]}, not 131, while the distribution header is on`);
       const kind = frame[1];
       if (kind === DIST_HEADER) return this.handleMessage(frame, 2);
@@ -585,19 +594,47 @@ export class Connection extends EventEmitter {
       if (whole) this.handleMessage(whole, 2);
       return;
     }
+    const frame = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
     if (frame[0] !== PASS_THROUGH) throw this.error('bad_header', `a frame starting with ${frame[0]}, not 112 ('p'), without the distribution header`);
     this.decodeMessage(frame, 1, undefined, this.passThroughOptions);
+  }
+
+  /**
+   * The message at `[offset, end)` of `buf` (after `131, 68, 0`) when {@link readControl}
+   * knows its control message: delivered, and true. False when it must be read the general
+   * way (from the start again).
+   */
+  private readInPlace(buf: Buffer, offset: number, end: number, atoms: readonly Atom[] | undefined): boolean {
+    const r = this.termReader;
+    let options: DecodeOptions = this.decodeOptions;
+    if (atoms) {
+      this.atomOptions.atomRefs = atoms;
+      options = this.atomOptions;
+    }
+    r.reset(buf, offset, options, end);
+    let message: ControlMessage | undefined;
+    try {
+      message = readControl(r);
+    } finally {
+      r.release();
+      this.atomOptions.atomRefs = undefined;
+    }
+    if (message === undefined) return false;
+    if (r.offset !== end) throw this.error('trailing_bytes', `${end - r.offset} bytes after the message`);
+    this.stats.messagesIn++;
+    this.emit('message', message);
+    return true;
   }
 
   /** `buf[offset]` is NumberOfAtomCacheRefs of a `131,68` header. */
   private handleMessage(buf: Buffer, offset: number): void {
     if (buf[offset] === 0) {
       // No atom-cache refs (what beamlink and most peers send): nothing to read or keep.
-      this.decodeMessage(buf, offset + 1, undefined, this.decodeOptions);
+      if (!this.readInPlace(buf, offset + 1, buf.length, undefined)) this.decodeMessage(buf, offset + 1, undefined, this.decodeOptions);
       return;
     }
     const header = readDistHeader(buf, offset, this.atomCache);
-    this.decodeMessage(buf, header.offset, header.atoms, this.decodeOptions);
+    if (!this.readInPlace(buf, header.offset, buf.length, header.atoms)) this.decodeMessage(buf, header.offset, header.atoms, this.decodeOptions);
   }
 
   /** The control message at `offset` of `buf`, its payload if the op has one, and nothing after. */
@@ -607,30 +644,6 @@ export class Connection extends EventEmitter {
     atoms: readonly Atom[] | undefined,
     options: { binaries?: BinaryMode; version?: boolean },
   ): void {
-    if (options !== this.passThroughOptions) {
-      // SEND_SENDER, REG_SEND, MONITOR_P, DEMONITOR_P: straight from the bytes.
-      const r = this.termReader;
-      let opts: DecodeOptions = options;
-      if (atoms) {
-        this.atomOptions.atomRefs = atoms;
-        opts = this.atomOptions;
-      }
-      r.reset(buf, offset, opts);
-      let message: ControlMessage | undefined;
-      try {
-        message = readControl(r);
-      } finally {
-        r.release();
-        this.atomOptions.atomRefs = undefined;
-      }
-      if (message !== undefined) {
-        const end = r.offset;
-        if (end !== buf.length) throw this.error('trailing_bytes', `${buf.length - end} bytes after the message`);
-        this.stats.messagesIn++;
-        this.emit('message', message);
-        return;
-      }
-    }
     const d = this.decoded;
     decodeTermInto(d, buf, offset, atoms, options, this.atomOptions);
     const control = d.term;

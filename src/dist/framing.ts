@@ -33,6 +33,18 @@ export const TICK: unique symbol = Symbol('tick');
 export const TICK_FRAME: Buffer = Buffer.alloc(4);
 
 /**
+ * What {@link FrameReader.nextInPlace} returns, when asked to, for a whole frame spread over
+ * several received chunks (take it with {@link FrameReader.nextParts}).
+ *
+ * @example
+ * ```ts
+ * const f = reader.nextInPlace(true);
+ * if (f === SPLIT) handle(reader.nextParts());
+ * ```
+ */
+export const SPLIT: unique symbol = Symbol('split');
+
+/**
  * Default largest frame accepted after the handshake (fragments keep real ones at 64 KiB).
  *
  * @example
@@ -178,6 +190,53 @@ export class FrameReader {
     if (this.total < hs + length) return undefined;
     this.skip(hs);
     if (length === 0) return TICK;
+    return this.take(length);
+  }
+
+  /** Where the frame {@link FrameReader.nextInPlace} returned starts in the buffer it returned. */
+  frameStart = 0;
+  /** Where that frame ends (exclusive). */
+  frameEnd = 0;
+
+  /**
+   * {@link FrameReader.next} without a view per frame: the buffer that holds the next whole
+   * frame — the received chunk itself when the frame lies inside it, else a copy — with the
+   * frame at `[frameStart, frameEnd)` of it; {@link TICK} for a zero-length frame; or
+   * `undefined` when more bytes are needed. Bytes of the buffer outside that range belong to
+   * other frames. With `split`, a frame spread over received chunks is left in place and
+   * {@link SPLIT} returned (see {@link FrameReader.nextParts}) instead of copied.
+   */
+  nextInPlace(split = false): Buffer | typeof TICK | typeof SPLIT | undefined {
+    const hs = this.hs;
+    if (this.total < hs) return undefined;
+    const first = this.chunks[this.head]!;
+    const length =
+      first.length - this.offset >= hs
+        ? hs === 4
+          ? first.readUInt32BE(this.offset)
+          : first.readUInt16BE(this.offset)
+        : hs === 2
+          ? this.peekU16()
+          : this.peekU32();
+    if (hs === 4 && length > this.maxFrame) throw new FrameTooLargeError(length, this.maxFrame);
+    if (this.total < hs + length) return undefined;
+    if (length === 0) {
+      this.skip(hs);
+      return TICK;
+    }
+    const start = this.offset + hs;
+    if (start + length <= first.length) {
+      this.total -= hs + length;
+      this.frameStart = start;
+      this.frameEnd = start + length;
+      this.offset = start + length;
+      if (this.offset === first.length) this.advanceChunk();
+      return first;
+    }
+    if (split) return SPLIT;
+    this.skip(hs);
+    this.frameStart = 0;
+    this.frameEnd = length;
     return this.take(length);
   }
 

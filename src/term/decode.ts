@@ -1120,9 +1120,15 @@ export function decodeAt(
 export class TermReader {
   private readonly d = new Decoder();
 
-  /** Starts reading `buf` at `offset` (terms without version bytes). */
-  reset(buf: Buffer, offset: number, options?: DecodeOptions): void {
+  /** Starts reading `buf` at `offset` (terms without version bytes), up to `end` (default: its length). */
+  reset(buf: Buffer, offset: number, options?: DecodeOptions, end?: number): void {
     this.d.reset(buf, offset, options, false);
+    if (end !== undefined && end >= offset && end < buf.length) this.d.end = end;
+  }
+
+  /** Where reading stops. */
+  get end(): number {
+    return this.d.end;
   }
 
   /** Where the next term starts. */
@@ -1132,7 +1138,8 @@ export class TermReader {
 
   /** The byte at `offset + i` (`undefined` past the end). */
   peek(i: number): number | undefined {
-    return this.d.buf[this.d.pos + i];
+    const at = this.d.pos + i;
+    return at < this.d.end ? this.d.buf[at] : undefined;
   }
 
   /** Skips `n` bytes the caller has checked. */

@@ -8,7 +8,7 @@ import { FrameReader, frame4 } from '../../../src/dist/framing.ts';
 import { Reassembler } from '../../../src/dist/fragments.ts';
 import { accept, initiate } from '../../../src/dist/handshake.ts';
 import { encode } from '../../../src/term/encode.ts';
-import { Atom, Pid, Tuple, atom, type Term } from '../../../src/term/types.ts';
+import { Atom, Pid, Ref, Tuple, atom, tuple, type Term } from '../../../src/term/types.ts';
 import { loneConnection, memoryEnd, memoryPair, type MemoryTransport } from './memory-transport.ts';
 
 const quiet = { warn: () => {} };
@@ -250,6 +250,34 @@ test('dist/connection: the atom cache: new entries, then references to them', as
   assert.ok(closed.error instanceof DistProtocolError && closed.error.reason === 'bad_term');
 });
 
+test('dist/connection: messages read in place and the general way, in one chunk, in order', async () => {
+  const { t, conn } = lone();
+  const got = collect(conn);
+  const ref = new Ref(atom('a@h'), 1, [1, 2, 3]);
+  const frames = [
+    headerFrame(new Tuple([22, pa, pb]), tuple(atom('count'), 1)),
+    headerFrame(new Tuple([1, pa, pb])),
+    Buffer.alloc(4),
+    headerFrame(new Tuple([6, pa, atom(''), atom('rex')]), 2),
+    headerFrame(new Tuple([19, pa, atom('rex'), ref])),
+    headerFrame(new Tuple([2, atom(''), pb]), 3),
+    headerFrame(new Tuple([20, pa, pb, ref])),
+  ];
+  const chunk = Buffer.concat(frames);
+  t.inject(chunk.subarray(0, 50));
+  t.inject(chunk.subarray(50));
+  await until(() => got.length === 6);
+  assert.deepEqual(got, [
+    { op: 'SEND', from: pa, to: pb, message: tuple(atom('count'), 1) },
+    { op: 'LINK', from: pa, to: pb },
+    { op: 'REG_SEND', from: pa, to: atom('rex'), message: 2 },
+    { op: 'MONITOR_P', from: pa, to: atom('rex'), ref },
+    { op: 'SEND', to: pb, message: 3 },
+    { op: 'DEMONITOR_P', from: pa, to: pb, ref },
+  ]);
+  assert.equal(conn.inspect().messagesIn, 6);
+});
+
 const abuse: [string, (t: MemoryTransport) => void, string][] = [
   ['an unknown operation', (t) => t.inject(headerFrame(new Tuple([99, pa, pb]))), 'unknown_op'],
   ["a 'p' frame while the header is negotiated", (t) => t.inject(frame4(Buffer.concat([Buffer.of(112), encode(new Tuple([1, pa, pb]))]))), 'bad_header'],
@@ -257,6 +285,8 @@ const abuse: [string, (t: MemoryTransport) => void, string][] = [
   ['garbage terms', (t) => t.inject(frame4(Buffer.from([131, 68, 0, 255, 255]))), 'bad_term'],
   ['trailing bytes', (t) => t.inject(frame4(Buffer.concat([headerFrame(new Tuple([1, pa, pb])).subarray(4), Buffer.of(0)]))), 'trailing_bytes'],
   ['trailing bytes after a SEND_SENDER', (t) => t.inject(frame4(Buffer.concat([headerFrame(new Tuple([22, pa, pb]), 1).subarray(4), Buffer.of(0)]))), 'trailing_bytes'],
+  ['a one-byte frame before a message', (t) => t.inject(Buffer.concat([frame4(Buffer.of(131)), headerFrame(new Tuple([22, pa, pb]), 1)])), 'bad_header'],
+  ['a cut control tuple before a message', (t) => t.inject(Buffer.concat([frame4(Buffer.of(131, 68, 0, 104, 3, 97)), headerFrame(new Tuple([22, pa, pb]), 1)])), 'bad_term'],
   ['a REG_SEND without its payload', (t) => t.inject(headerFrame(new Tuple([6, pa, atom(''), atom('rex')]))), 'bad_term'],
   ['a MONITOR_P with a number for a reference', (t) => t.inject(headerFrame(new Tuple([19, pa, atom('rex'), 5]))), 'bad_control'],
   ['a continuation of an unknown sequence', (t) => t.inject(frame4(fragment(70, 1n, 1n, Buffer.alloc(10)))), 'unknown_sequence'],
