@@ -163,30 +163,68 @@ const ATOM_TRUE = Atom.of('true');
 const ATOM_FALSE = Atom.of('false');
 const ATOM_NIL = Atom.of('nil');
 
-/** The two node names {@link Decoder.nodeAtom} saw last (their SMALL_ATOM_UTF8_EXT text). */
-let nodeBytes0: Uint8Array = new Uint8Array(0);
-let nodeBytes1: Uint8Array = new Uint8Array(0);
-let nodeAtom0: Atom | undefined;
-let nodeAtom1: Atom | undefined;
-let nodeNext = 0;
+/**
+ * A node name {@link Decoder.nodeAtom} saw: its text and atom. A byte loop costs ~25
+ * instructions a byte once optimised, and every pid and reference names its node in 15-20
+ * of them, so in an input worth a DataView (see {@link Decoder.view}) the name is compared
+ * in 32-bit words: word k is the 4 bytes at `min(4k, length - 4)`, little-endian (the last
+ * word overlaps the one before it).
+ */
+class SeenNode {
+  length = -1;
+  bytes: Uint8Array = new Uint8Array(0);
+  readonly words = new Int32Array(64);
+  count = 0;
+  atom: Atom | undefined = undefined;
 
-function sameBytes(key: Uint8Array, buf: Buffer, s: number, n: number): boolean {
-  if (key.length !== n || n === 0) return false;
-  for (let i = 0; i < n; i++) if (key[i] !== buf[s + i]) return false;
-  return true;
-}
-
-function rememberNode(buf: Buffer, s: number, e: number, atom: Atom): void {
-  const bytes = Uint8Array.prototype.slice.call(buf, s, e);
-  if (nodeNext === 0) {
-    nodeBytes0 = bytes;
-    nodeAtom0 = atom;
-  } else {
-    nodeBytes1 = bytes;
-    nodeAtom1 = atom;
+  /** Whether the `n` bytes at `s` of `buf` are this name's. */
+  isBytes(buf: Buffer, s: number, n: number): boolean {
+    const key = this.bytes;
+    if (this.length !== n) return false;
+    for (let i = 0; i < n; i++) if (key[i] !== buf[s + i]) return false;
+    return true;
   }
-  nodeNext ^= 1;
+
+  /** {@link SeenNode.isBytes} through a DataView of the same bytes. */
+  isWords(dv: DataView, buf: Buffer, s: number, n: number): boolean {
+    if (this.length !== n) return false;
+    if (n < 4) return this.isBytes(buf, s, n);
+    const w = this.words;
+    const last = n - 4;
+    for (let k = 0, i = 0; k < this.count; k++, i += 4) {
+      if (dv.getInt32(s + (i < last ? i : last), true) !== w[k]) return false;
+    }
+    return true;
+  }
+
+  set(buf: Buffer, s: number, e: number, atom: Atom): void {
+    const b = Uint8Array.prototype.slice.call(buf, s, e);
+    const n = b.length;
+    const last = n - 4;
+    let k = 0;
+    if (n >= 4) {
+      for (let i = 0; i < n; i += 4) {
+        const j = i < last ? i : last;
+        this.words[k++] = b[j]! | (b[j + 1]! << 8) | (b[j + 2]! << 16) | (b[j + 3]! << 24);
+      }
+    }
+    this.count = k;
+    this.bytes = b;
+    this.length = n;
+    this.atom = atom;
+  }
 }
+
+/** The two node names {@link Decoder.nodeAtom} saw last (a message names the same two again and again). */
+const seenNode0 = new SeenNode();
+const seenNode1 = new SeenNode();
+let seenNodeNext = 0;
+
+const NO_VIEW = new DataView(new ArrayBuffer(0));
+/** Inputs this large hold several frames (a socket read): a DataView of one pays for itself. */
+const VIEW_MIN = 8 * 1024;
+/** Larger inputs get none (a decoder keeps its DataView, and so the input, until the next one). */
+const VIEW_MAX = 256 * 1024;
 
 /**
  * The pids and references decoded last: equal bytes decode to the same (immutable) object,
@@ -207,6 +245,9 @@ class Decoder {
   copyBinaries = false;
   refs: readonly (Atom | undefined)[] | undefined = undefined;
   compressed = false;
+  /** A DataView of `viewOf`, kept while inputs are the same buffer (frames of one socket read). */
+  private dv: DataView = NO_VIEW;
+  private viewOf: Buffer = NO_BYTES;
   private readonly frames: Frame[] = [];
   private sp = 0;
 
@@ -234,6 +275,16 @@ class Decoder {
 
   fail(message: string, offset: number, tag?: number): never {
     throw new TermDecodeError(message, offset, tag, { compressed: this.compressed });
+  }
+
+  /** A DataView of the input when it is between VIEW_MIN and VIEW_MAX bytes long, else undefined. */
+  view(): DataView | undefined {
+    const buf = this.buf;
+    if (this.viewOf === buf) return this.dv;
+    if (buf.length < VIEW_MIN || buf.length > VIEW_MAX) return undefined;
+    this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.viewOf = buf;
+    return this.dv;
   }
 
   /** Fails unless `n` bytes remain from `at`. */
@@ -657,19 +708,21 @@ class Decoder {
       const e = s + n;
       if (e <= this.end) {
         // The last two node names first: a message names the same two nodes again and
-        // again, and a byte compare is half of a cache lookup (which hashes the bytes too).
-        if (sameBytes(nodeBytes0, buf, s, n)) {
+        // again, and a compare is a fraction of a cache lookup (which hashes the bytes too).
+        const dv = this.view();
+        if (dv !== undefined ? seenNode0.isWords(dv, buf, s, n) : seenNode0.isBytes(buf, s, n)) {
           this.pos = e;
-          return nodeAtom0!;
+          return seenNode0.atom!;
         }
-        if (sameBytes(nodeBytes1, buf, s, n)) {
+        if (dv !== undefined ? seenNode1.isWords(dv, buf, s, n) : seenNode1.isBytes(buf, s, n)) {
           this.pos = e;
-          return nodeAtom1!;
+          return seenNode1.atom!;
         }
         let a = cachedAtom(buf, s, e, false);
         if (a === undefined) a = this.atom();
         else this.pos = e;
-        rememberNode(buf, s, e, a);
+        (seenNodeNext === 0 ? seenNode0 : seenNode1).set(buf, s, e, a);
+        seenNodeNext ^= 1;
         return a;
       }
     }

@@ -37,3 +37,26 @@ test('term/decode: a node name equal to one remembered but for its length', () =
     assert.equal((decode(encode(new Pid(atom(n), 1, 0, 1))) as Pid).node, atom(n));
   }
 });
+
+test('term/decode: node names in a large input (compared in words), every length and one byte apart', () => {
+  const names: string[] = [];
+  for (const len of [3, 4, 5, 7, 8, 9, 13, 16, 17, 64, 255]) {
+    const base = `n${'x'.repeat(Math.max(0, len - 3))}@h`.slice(0, len - 2) + '@h';
+    names.push(base);
+    // the same length, one byte different at the start, the middle and the end
+    for (const at of [0, len >> 1, len - 1]) {
+      const c = base.charCodeAt(at) === 0x79 ? 'z' : 'y';
+      names.push(base.slice(0, at) + c + base.slice(at + 1));
+    }
+  }
+  const pids = names.flatMap((n, i) => [
+    new Pid(atom(n), i, 0, 1),
+    new Pid(atom(names[(i * 7) % names.length]!), i, 1, 2),
+  ]);
+  const bytes = encode(new Tuple([...pids, Buffer.alloc(9000, 1)]));
+  assert.ok(bytes.length > 8 * 1024);
+  for (let round = 0; round < 2; round++) {
+    const back = decode(bytes) as Tuple;
+    pids.forEach((p, i) => assert.equal((back.elements[i] as Pid).node, p.node, `pid ${i}`));
+  }
+});
