@@ -222,6 +222,9 @@ export class Connection extends EventEmitter {
   private readonly passThroughOptions: { binaries?: BinaryMode; version: true };
   /** `decodeOptions` plus the message's atom refs, refilled per message. */
   private readonly atomOptions: DecodeOptions;
+  /** The one 'message' listener, called directly (see emitMessage). */
+  private messageListener: ((m: ControlMessage) => void) | undefined = undefined;
+  private messageListenersChanged = true;
   /** Reads the everyday control messages field by field (see readControl). */
   private readonly termReader = new TermReader();
   /** The receive path's decode result, reused for every term. */
@@ -271,9 +274,12 @@ export class Connection extends EventEmitter {
     // Frames are decoded once someone listens for them, so that nothing is emitted into
     // the void between the handshake and `on('message')` (BEAM writes right after its ack).
     super.on('newListener', (event: string | symbol) => {
-      if (event === 'message' && this.listenerCount('message') === 0) {
-        queueMicrotask(() => this.receive(undefined));
-      }
+      if (event !== 'message') return;
+      this.messageListenersChanged = true;
+      if (this.listenerCount('message') === 0) queueMicrotask(() => this.receive(undefined));
+    });
+    super.on('removeListener', (event: string | symbol) => {
+      if (event === 'message') this.messageListenersChanged = true;
     });
   }
 
@@ -622,7 +628,7 @@ export class Connection extends EventEmitter {
     if (message === undefined) return false;
     if (r.offset !== end) throw this.error('trailing_bytes', `${end - r.offset} bytes after the message`);
     this.stats.messagesIn++;
-    this.emit('message', message);
+    this.emitMessage(message);
     return true;
   }
 
@@ -661,7 +667,23 @@ export class Connection extends EventEmitter {
   private deliver(control: Term, payload: Term | undefined): void {
     const message = fromWire(control, payload);
     this.stats.messagesIn++;
-    this.emit('message', message);
+    this.emitMessage(message);
+  }
+
+  /**
+   * `emit('message', m)`, but with one listener it is called directly: emit's lookup of the
+   * listener is megamorphic (every emitter in the process shares it), ~100 instructions a
+   * message. The listener is found again after any listener of 'message' is added or removed.
+   */
+  private emitMessage(m: ControlMessage): void {
+    if (this.messageListenersChanged) {
+      this.messageListenersChanged = false;
+      const raw = this.rawListeners('message');
+      this.messageListener = raw.length === 1 ? (raw[0] as (m: ControlMessage) => void) : undefined;
+    }
+    const f = this.messageListener;
+    if (f !== undefined) f.call(this, m);
+    else this.emit('message', m);
   }
 
   private error(reason: string, message: string): DistProtocolError {

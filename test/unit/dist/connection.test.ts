@@ -278,6 +278,53 @@ test('dist/connection: messages read in place and the general way, in one chunk,
   assert.equal(conn.inspect().messagesIn, 6);
 });
 
+test("dist/connection: 'message' listeners added, removed and once each get what emit would give them", async () => {
+  const { t, conn } = lone();
+  conn.removeAllListeners('message'); // lone()'s counter: these are the only listeners
+  const send = (n: number): void => t.inject(headerFrame(new Tuple([22, pa, pb]), n));
+  const first: number[] = [];
+  const once: number[] = [];
+  const second: number[] = [];
+  const take = (into: number[]) => (m: ControlMessage) => into.push((m as { message: number }).message);
+  const f1 = take(first);
+  conn.on('message', f1);
+  send(1);
+  await until(() => first.length === 1);
+  conn.once('message', take(once));
+  send(2);
+  send(3);
+  await until(() => first.length === 3);
+  const f2 = take(second);
+  conn.on('message', f2);
+  send(4);
+  await until(() => second.length === 1);
+  conn.off('message', f1);
+  send(5);
+  await until(() => second.length === 2);
+  conn.off('message', f2);
+  send(6); // kept for the listener to come
+  conn.on('message', f1);
+  send(7);
+  await until(() => first.includes(7));
+  assert.deepEqual(first, [1, 2, 3, 4, 6, 7]);
+  assert.deepEqual(once, [2]);
+  assert.deepEqual(second, [4, 5]);
+});
+
+test("dist/connection: a removed 'message' listener gets nothing, also when frames are dropped for want of one", async () => {
+  const { t, conn, logs } = lone(undefined, { maxFrame: 100 });
+  conn.removeAllListeners('message');
+  const got: number[] = [];
+  const f = (m: ControlMessage): void => void got.push((m as { message: number }).message);
+  conn.on('message', f);
+  t.inject(headerFrame(new Tuple([22, pa, pb]), 1));
+  await until(() => got.length === 1);
+  conn.off('message', f);
+  t.inject(Buffer.concat([2, 3, 4].map((n) => headerFrame(new Tuple([22, pa, pb]), n))));
+  await until(() => logs.some((l) => l.includes('dropping messages')));
+  assert.deepEqual(got, [1]);
+});
+
 const abuse: [string, (t: MemoryTransport) => void, string][] = [
   ['an unknown operation', (t) => t.inject(headerFrame(new Tuple([99, pa, pb]))), 'unknown_op'],
   ["a 'p' frame while the header is negotiated", (t) => t.inject(frame4(Buffer.concat([Buffer.of(112), encode(new Tuple([1, pa, pb]))]))), 'bad_header'],
