@@ -230,6 +230,8 @@ export class Connection extends EventEmitter {
   /** The receive path's decode result, reused for every term. */
   private readonly decoded: DecodedTerm = { term: null, offset: 0 };
   private stats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, ticksOut: 0 };
+  /** The transport's `bytesRead` where this connection's bytes start (the reader's leftover included). */
+  private readonly readBase: number | undefined;
 
   constructor(options: ConnectionOptions) {
     super();
@@ -237,6 +239,8 @@ export class Connection extends EventEmitter {
     this.reader = options.reader;
     this.reader.headerSize = 4;
     if (options.maxFrame !== undefined) this.reader.maxFrame = options.maxFrame;
+    const read = options.transport.bytesRead;
+    this.readBase = read === undefined ? undefined : read - this.reader.buffered;
     this.localName = options.localName;
     this.peerName = options.peerName;
     this.peerFlags = options.peerFlags;
@@ -733,6 +737,24 @@ export class Connection extends EventEmitter {
     this.removeAllListeners('drain');
   }
 
+  /**
+   * Traffic so far: bytes read from and written to the wire after the handshake (ticks
+   * and, where the transport knows them, fragment headers included), messages each way
+   * and ticks sent — as `erlang:dist_get_stat/1` gives them on BEAM.
+   *
+   * @example
+   * ```ts
+   * conn.counters(); // { bytesIn: 1032, bytesOut: 88, messagesIn: 7, messagesOut: 1, ticksOut: 0 }
+   * ```
+   */
+  counters(): { bytesIn: number; bytesOut: number; messagesIn: number; messagesOut: number; ticksOut: number } {
+    return {
+      ...this.stats,
+      // What came off the wire: fragments read straight into a message skip the connection.
+      bytesIn: this.readBase === undefined ? this.stats.bytesIn : (this.transport.bytesRead ?? 0) - this.readBase,
+    };
+  }
+
   /** The connection as plain JSON, for the observer. */
   inspect(): Record<string, unknown> {
     return {
@@ -749,7 +771,7 @@ export class Connection extends EventEmitter {
       fragmentedOutgoing: [...this.senders.values()].reduce((n, q) => n + 1 + q.waiting.filter((w) => !Buffer.isBuffer(w)).length, 0),
       reassembling: this.reassembler.pending,
       reassemblyBytes: this.reassembler.bufferedBytes,
-      ...this.stats,
+      ...this.counters(),
     };
   }
 }

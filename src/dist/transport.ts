@@ -30,6 +30,11 @@ export interface Transport {
   writev?(chunks: readonly Uint8Array[], written?: () => void): boolean;
   /** Bytes accepted by `write` and not yet handed to the OS. */
   readonly pendingBytes: number;
+  /**
+   * Bytes read from the wire so far (optional): what a connection reports as `bytesIn`,
+   * fragment headers included where reads skip them (direct-reads.ts).
+   */
+  readonly bytesRead?: number;
   /** Closes the stream; pending writes may be discarded. */
   close(): void;
   /** Whether the stream has closed (either side). */
@@ -97,6 +102,9 @@ export function tcpTransport(socket: Socket): Transport {
     },
     get pendingBytes() {
       return socket.writableLength;
+    },
+    get bytesRead() {
+      return socket.bytesRead;
     },
     close: () => {
       closed = true;

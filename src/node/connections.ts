@@ -174,6 +174,18 @@ const HOST_CACHE_MS = 10_000;
  */
 const PORT_CACHE_MS = 10_000;
 
+function traffic(
+  conn: Connection,
+): Pick<ConnectionInfo, 'bytesIn' | 'bytesOut' | 'messagesIn' | 'messagesOut'> {
+  const c = conn.counters();
+  return {
+    bytesIn: c.bytesIn,
+    bytesOut: c.bytesOut,
+    messagesIn: c.messagesIn,
+    messagesOut: c.messagesOut,
+  };
+}
+
 /**
  * `inspect()` output for one connection.
  *
@@ -196,6 +208,11 @@ export interface ConnectionInfo {
   queuedBytes: number;
   since: number;
   flags?: string;
+  /** Traffic of the connection while up (`Connection.counters`: bytes and messages each way). */
+  bytesIn?: number;
+  bytesOut?: number;
+  messagesIn?: number;
+  messagesOut?: number;
 }
 
 function nodeTypeOf(flags: bigint | number): NodeType {
@@ -285,7 +302,9 @@ export class Connections {
       busy: rec.busy !== undefined,
       queuedBytes: rec.conn?.queuedBytes ?? 0,
       since: rec.since,
-      ...(rec.conn ? { flags: `0x${BigInt(rec.conn.flags).toString(16)}` } : {}),
+      ...(rec.conn
+        ? { flags: `0x${BigInt(rec.conn.flags).toString(16)}`, ...traffic(rec.conn) }
+        : {}),
     }));
   }
 

@@ -58,6 +58,20 @@ describe('node/direct-reads: erl dials in and sends big binaries', { skip }, () 
           64 * (1 << 20),
         ];
         const before = directReadMessages();
+        // erl's count of bytes sent on the connection, against ours of bytes read.
+        let evals = 0; // the shell keeps bindings: fresh variable names each time
+        const sentByErl = async () => {
+          const [p, o] = [`DP${++evals}`, `SO${evals}`];
+          return Number(
+            await erl.eval(
+              `{_, ${p}} = lists:keyfind('${node.name}', 1, erlang:system_info(dist_ctrl)), ` +
+                `{ok, [{send_oct, ${o}}]} = inet:getstat(${p}, [send_oct]), ${o}.`,
+            ),
+          );
+        };
+        const readByUs = () =>
+          node.inspect().connections.find((c) => c.node === erl.node)?.bytesIn ?? NaN;
+        const [erlBefore, usBefore] = [await sentByErl(), readByUs()];
         await erl.eval(
           `P = << <<(I rem 251)>> || I <- lists:seq(1, 251) >>, ` +
             `[begin B = binary:part(binary:copy(P, S div 251 + 1), 0, S), ` +
@@ -79,6 +93,13 @@ describe('node/direct-reads: erl dials in and sends big binaries', { skip }, () 
           const [tag2, n2] = got[2 * k + 1]!;
           assert.deepEqual([String(tag2), n2], ['small', k + 1]);
         });
+        // Every byte erl sent was counted, fragment headers included (a tick may differ).
+        const sent = (await sentByErl()) - erlBefore;
+        await until(() => readByUs() - usBefore >= sent, 'bytesIn to catch up with send_oct');
+        assert.ok(
+          readByUs() - usBefore - sent <= 4,
+          `read ${readByUs() - usBefore}, erl sent ${sent}`,
+        );
         // Six of the seven are larger than one 64 KiB fragment (none with direct reads off).
         assert.equal(
           directReadMessages() - before,
