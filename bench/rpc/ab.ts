@@ -22,6 +22,7 @@
 // is then the count per round: connects, messages, calls per caller, MiB), the erl
 // client being AB_ERL's release (default OTP 25); a second erl node serving the same is
 // the baseline row `BEAM↔BEAM`. The median of the rounds is printed per variant.
+// AB_BL=1 adds a beamlink↔beamlink row per variant (a second worker of it as the client).
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -242,21 +243,38 @@ async function erlOnlyRounds(client: ErlangPeer, otp: string): Promise<void> {
   });
   await loadBeamModule(base, 'dist_bench');
   await base.eval('dist_bench:serve().');
-  const targets = [
-    { label: 'BEAM↔BEAM', node: base.node, got: [] as number[] },
-    ...(await Promise.all(
-      variants.map(async (v) => {
-        const w = await worker(v);
-        workers.push(w);
-        const node = await w.call<string>('start', {
-          sname: uniqueName('ab'),
-          cookie: 'ab',
-          epmdPort: epmd.port,
-        });
-        return { label: v.label, node, got: [] as number[] };
-      }),
-    )),
-  ];
+  // AB_BL=1: each variant also measures itself, a second worker of it as the client
+  // (beamlink↔beamlink rows, the worker's own commands with the same counts).
+  const withBl = process.env.AB_BL === '1';
+  const blRun: Record<string, (w: Worker, to: string) => Promise<number>> = {
+    connect: (w, to) => w.call('connect', to, n),
+    oneway: (w, to) => w.call('oneWay', to, 'small', n, Math.ceil(n / 10)),
+    callpar: (w, to) => w.call('callPar', to, 16, n),
+    bulk: (w, to) => w.call('oneWay', to, 'bulk', n, Math.ceil(n / 8)),
+  };
+  interface Target {
+    label: string;
+    node: string;
+    got: number[];
+    blClient?: Worker;
+  }
+  const targets: Target[] = [{ label: 'BEAM↔BEAM', node: base.node, got: [] }];
+  for (const v of variants) {
+    const w = await worker(v);
+    workers.push(w);
+    const node = await w.call<string>('start', {
+      sname: uniqueName('ab'),
+      cookie: 'ab',
+      epmdPort: epmd.port,
+    });
+    targets.push({ label: v.label, node, got: [] });
+    if (withBl && blRun[what] !== undefined) {
+      const c = await worker(v);
+      workers.push(c);
+      await c.call<string>('start', { sname: uniqueName('ab'), cookie: 'ab', epmdPort: epmd.port });
+      targets.push({ label: `${v.label} (bl↔bl)`, node, got: [], blClient: c });
+    }
+  }
   const os = await import('node:os');
   console.log(
     `load before: ${os
@@ -267,7 +285,9 @@ async function erlOnlyRounds(client: ErlangPeer, otp: string): Promise<void> {
   for (let r = -1; r < rounds; r++) {
     const order = r % 2 === 0 ? targets : [...targets].reverse();
     for (const t of order) {
-      const v = Number(await client.eval(erlOnly[what]!(t.node, n), 600_000));
+      const v = t.blClient
+        ? await blRun[what]!(t.blClient, t.node)
+        : Number(await client.eval(erlOnly[what]!(t.node, n), 600_000));
       if (r >= 0) t.got.push(v);
     }
   }
