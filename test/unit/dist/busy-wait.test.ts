@@ -47,7 +47,9 @@ test('dist/busy-wait: off at 0; a spin that loses the CPU pauses (contention)', 
   try {
     noteTraffic();
     assert.equal(busyWaitState().spinning, false, 'window 0: never spins');
-    busyWait(50_000);
+    // The longest window (1 s): on a loaded machine a 50 ms one could run out before the
+    // next turn, and the spin would stop for the window rather than for contention.
+    busyWait(1_000_000);
     await until(() => busyWaitState().pausedMs === 0, 'no pause left from an earlier test', 5000);
     noteTraffic();
     assert.equal(busyWaitState().spinning, true);
