@@ -187,6 +187,14 @@ export class Node {
       handler: () => this.handler ?? this.earlyHandler,
     });
     acceptDirect(this.server, (socket) => this.connections.acceptSocket(socket));
+    // A failed accept (EMFILE: out of file descriptors) is Node's 'error' on the server,
+    // which would be thrown without a listener: log it; the listener keeps accepting.
+    this.server.on('error', (e: Error) =>
+      this.logger.log(
+        'error',
+        `beamlink ${this.name}: accepting a connection failed: ${e.message}`,
+      ),
+    );
     // The registration ends if the port mapper dies; erl keeps running too, but say so.
     void this.registration.closed.then(() => {
       if (!this.stopping) {
