@@ -6,7 +6,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleTo } from '../build.ts';
 import {
   EpmdProcess,
   ErlangPeer,
@@ -61,19 +61,9 @@ let bundle: Promise<string> | undefined;
  * `execArgv` or else BENCH_NODE_ARGS as its node flags.
  */
 export async function startWorker(execArgv?: readonly string[]): Promise<Worker> {
-  bundle ??= (async () => {
-    const outfile = fileURLToPath(new URL('../dist/node-worker.mjs', import.meta.url));
-    await build({
-      entryPoints: [fileURLToPath(new URL('./node-worker.ts', import.meta.url))],
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      outfile,
-      logLevel: 'silent',
-    });
-    return outfile;
-  })();
+  bundle ??= bundleTo(fileURLToPath(new URL('../dist/node-worker.mjs', import.meta.url)), {
+    entryPoints: [fileURLToPath(new URL('./node-worker.ts', import.meta.url))],
+  });
   // BENCH_NODE_ARGS: flags for the worker processes (e.g. --cpu-prof, --trace-gc)
   const child = fork(await bundle, [], {
     execArgv: execArgv

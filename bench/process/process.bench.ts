@@ -4,7 +4,7 @@
  * batch on both sides), and the memory of an idle process (printed by memory.ts).
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundleTo } from '../build.ts';
 import type * as ProcessApi from '../../src/process/index.ts';
 import type * as OtpApi from '../../src/otp/index.ts';
 import type * as TermApi from '../../src/term/types.ts';
@@ -16,20 +16,13 @@ type Api = typeof ProcessApi & typeof OtpApi & typeof TermApi;
 
 /** Bundles the process and OTP layers together (one copy of every class). */
 export async function loadProcessBundle(): Promise<Api> {
-  const outfile = fileURLToPath(new URL('../dist/process.mjs', import.meta.url));
-  await build({
+  const outfile = await bundleTo(fileURLToPath(new URL('../dist/process.mjs', import.meta.url)), {
     stdin: {
       contents:
         "export * from './process/index.ts';\nexport * from './otp/index.ts';\nexport { atom, tuple } from './term/types.ts';\n",
       resolveDir: fileURLToPath(new URL('../../src/', import.meta.url)),
       loader: 'ts',
     },
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    outfile,
-    logLevel: 'silent',
   });
   return (await import(pathToFileURL(outfile).href)) as Api;
 }

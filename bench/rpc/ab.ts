@@ -27,7 +27,7 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleTo } from '../build.ts';
 import {
   EpmdProcess,
   ErlangPeer,
@@ -88,16 +88,9 @@ const bundles = new Map<string, Promise<string>>();
 function bundle(tree: string): Promise<string> {
   let b = bundles.get(tree);
   if (b === undefined) {
-    const outfile = join(tree, 'bench/dist/node-worker-ab.mjs');
-    b = build({
+    b = bundleTo(join(tree, 'bench/dist/node-worker-ab.mjs'), {
       entryPoints: [join(tree, 'bench/distribution/node-worker.ts')],
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      outfile,
-      logLevel: 'silent',
-    }).then(() => outfile);
+    });
     bundles.set(tree, b);
   }
   return b;
