@@ -586,14 +586,13 @@ export class Connection extends EventEmitter {
 
   /** The frame at `[start, end)` of `buf` (other bytes of `buf` are other frames'). */
   private handleFrame(buf: Buffer, start: number, end: number): void {
+    // The everyday message, 131, 68, 0 and a control message readControl knows: read in place.
+    const everyday =
+      this.headerMode && end - start > 3 && buf[start] === VERSION_MAGIC && buf[start + 1] === DIST_HEADER && buf[start + 2] === 0;
+    if (everyday && this.readInPlace(buf, start + 3, end, undefined)) return;
+    const frame = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
+    if (everyday) return this.decodeMessage(frame, 3, undefined, this.decodeOptions);
     if (this.headerMode) {
-      // The everyday message, 131, 68, 0 and a control message readControl knows: read in place.
-      if (end - start > 3 && buf[start] === VERSION_MAGIC && buf[start + 1] === DIST_HEADER && buf[start + 2] === 0) {
-        if (this.readInPlace(buf, start + 3, end, undefined)) return;
-        const frame = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
-        return this.decodeMessage(frame, 3, undefined, this.decodeOptions);
-      }
-      const frame = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
       if (frame[0] !== VERSION_MAGIC) throw this.error('bad_header', `a frame starting with ${frame[0]}, not 131, while the distribution header is on`);
       const kind = frame[1];
       if (kind === DIST_HEADER) return this.handleMessage(frame, 2);
@@ -604,7 +603,6 @@ export class Connection extends EventEmitter {
       if (whole) this.handleMessage(whole, 2);
       return;
     }
-    const frame = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
     if (frame[0] !== PASS_THROUGH) throw this.error('bad_header', `a frame starting with ${frame[0]}, not 112 ('p'), without the distribution header`);
     this.decodeMessage(frame, 1, undefined, this.passThroughOptions);
   }
