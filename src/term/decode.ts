@@ -1074,6 +1074,11 @@ function take(): Decoder {
 function failed(d: Decoder, e: unknown): never {
   d.release();
   spare = d;
+  return rethrow(d, e);
+}
+
+/** `e` as a {@link TermDecodeError} (one already is; anything else is wrapped, at `d.pos`). */
+function rethrow(d: Decoder, e: unknown): never {
   if (e instanceof TermDecodeError) throw e;
   const message = e instanceof Error ? e.message : String(e);
   throw new TermDecodeError(`malformed input (${message})`, d.pos, undefined, { cause: e });
@@ -1221,13 +1226,7 @@ export class TermReader {
       return this.d.term();
     } catch (e) {
       this.d.release();
-      if (e instanceof TermDecodeError) throw e;
-      throw new TermDecodeError(
-        `malformed input (${e instanceof Error ? e.message : String(e)})`,
-        this.d.pos,
-        undefined,
-        { cause: e },
-      );
+      return rethrow(this.d, e);
     }
   }
 
