@@ -11,11 +11,13 @@
  * {beamlink_new_nodes, 1, FromNode, Nodes}              % to every other beamlink peer, when one joins
  * ```
  *
- * A BEAM node has no process of that name, and erts drops a message sent to an
- * unregistered name without a word (no error, no reply, no log), so BEAM peers are never
- * disturbed and never mistaken for beamlink nodes. A beamlink peer answers with its own
- * hello (its nodeup fires too), so each side learns the other runs beamlink, and
- * connects to every beamlink node the other knows. When a new beamlink peer appears, the
+ * The side that set the connection up says hello first; the other answers the first
+ * hello it gets on that connection with its own, so each side learns the other runs
+ * beamlink, and connects to every beamlink node the other knows. A BEAM node has no
+ * process of that name, and erts drops a message sent to an unregistered name without a
+ * word (no error, no reply, no log), so BEAM peers are never disturbed and never mistaken
+ * for beamlink nodes; and a BEAM node that connects to us gets no hello at all (it would
+ * only cost it a message to drop while it sets the connection up). When a new beamlink peer appears, the
  * others hear of it through `beamlink_new_nodes`. Hidden nodes neither send nor act on
  * gossip, and hidden peers are never told anything (hidden connections are not
  * transitive in Erlang either).
@@ -49,6 +51,11 @@ const VERSION = 1;
  */
 export function startNodeGossip(runtime: Runtime, node: Node): { pid: Pid; stop: () => void } {
   const peers = new Set<string>(); // beamlink nodes we know are up and visible
+  const greeted = new Set<string>(); // nodes we said hello to on their current connection
+  const sayHello = (to: Atom): void => {
+    greeted.add(to.name);
+    runtime.send([atom(GOSSIP_NAME), to], hello());
+  };
   const hello = (): Term =>
     tuple(
       atom('beamlink_hello'),
@@ -73,6 +80,8 @@ export function startNodeGossip(runtime: Runtime, node: Node): { pid: Pid; stop:
         const names = n[3] as readonly Term[];
         if (h && node.connectionState(from) && !peers.has(from.name)) {
           if (node.nodes('visible').includes(from)) {
+            // The peer connected to us and said hello first: answer it.
+            if (!greeted.has(from.name)) sayHello(from);
             peers.add(from.name);
             // Tell the other beamlink peers about the newcomer.
             for (const p of peers) {
@@ -93,9 +102,10 @@ export function startNodeGossip(runtime: Runtime, node: Node): { pid: Pid; stop:
     (event) => {
       if (node.hidden) return;
       if (event.type === 'nodeup') {
-        runtime.send([atom(GOSSIP_NAME), event.node], hello());
+        if (event.direction !== 'incoming') sayHello(event.node);
       } else {
         peers.delete(event.node.name);
+        greeted.delete(event.node.name);
       }
     },
     { nodeType: 'visible' },

@@ -772,7 +772,12 @@ export class Connections {
     const waiters = rec.waiters.splice(0);
     for (const w of waiters) w(true);
     channels.nodeup.publish({ node: this.config.name, peer: rec.node, nodeType: rec.nodeType });
-    this.config.events.emit({ type: 'nodeup', node: from, nodeType: rec.nodeType });
+    this.config.events.emit({
+      type: 'nodeup',
+      node: from,
+      nodeType: rec.nodeType,
+      direction: rec.direction,
+    });
   }
 
   private deliver(from: Atom, msg: ControlMessage): void {

@@ -47,7 +47,16 @@ export type NodeDownReason =
  * ```
  */
 export type NodeEvent =
-  | { readonly type: 'nodeup'; readonly node: Atom; readonly nodeType: NodeType }
+  | {
+      readonly type: 'nodeup';
+      readonly node: Atom;
+      readonly nodeType: NodeType;
+      /**
+       * Which side set the connection up: `'outgoing'` when this node connected,
+       * `'incoming'` when the peer did (absent on events not made by a node's connections).
+       */
+      readonly direction?: 'outgoing' | 'incoming';
+    }
   | {
       readonly type: 'nodedown';
       readonly node: Atom;

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { startNode, type BeamNode } from '../../../src/kernel/start-node.ts';
 import type { NodeEvent } from '../../../src/node/events.ts';
 import { memoryLogger } from '../../../src/process/logger.ts';
+import { atom } from '../../../src/term/types.ts';
 import {
   EpmdProcess,
   ErlangPeer,
@@ -143,6 +144,49 @@ describe('kernel/mixed cluster: beamlink nodes and erl', { skip }, () => {
           assert.equal(await erl.eval(`length([N || N <- nodes(), N =:= '${t.name}']).`), '1');
           assert.equal(await t.ping(erl.node), 'pong');
           assert.equal(t.connectionState(erl.node), 'up');
+        }
+      });
+
+      it('gossip: a hello goes to a node we connect to, none to an erl that connects to us', async () => {
+        // A collector on erl under the gossip name (erl has none): it sees what a beamlink
+        // node's gossip process would see.
+        await erl.eval(
+          `GossipLog = spawn(fun() -> (fun Loop(Acc) -> receive {get, P} -> P ! {got, lists:reverse(Acc)}, Loop(Acc); stop -> ok; M -> Loop([M | Acc]) end end)([]) end), register(beamlink_node_gossip, GossipLog), ok.`,
+        );
+        let asked = 0; // the shell keeps bindings: a fresh variable per question
+        const got = async (want: number): Promise<string> => {
+          let seen = '';
+          await waitFor(
+            async () => {
+              const v = `GossipGot${++asked}`;
+              seen = await erl.eval(
+                `GossipLog ! {get, self()}, receive {got, ${v}} -> ${v} after 5000 -> timeout end.`,
+              );
+              return (seen.match(/marker/g) ?? []).length >= want;
+            },
+            15_000,
+            `${want} marker(s) at erl's collector`,
+          );
+          return seen;
+        };
+        try {
+          // erl connects to us: nothing but our marker, which goes out after nodeup.
+          const inbound = await start('mgin');
+          assert.equal(await erl.eval(`net_adm:ping('${inbound.name}').`), 'pong');
+          inbound.runtime.send([atom('beamlink_node_gossip'), atom(erl.node)], atom('marker'));
+          assert.equal(await got(1), '[marker]');
+          // We connect to erl: the hello first, then the marker.
+          const outbound = await start('mgout');
+          assert.equal(await outbound.connect(erl.node), true);
+          outbound.runtime.send([atom('beamlink_node_gossip'), atom(erl.node)], atom('marker'));
+          assert.match(
+            await got(2),
+            new RegExp(
+              `^\\[marker,\\{beamlink_hello,1,'?${outbound.name}'?,\\[[^\\]]*\\]\\},marker\\]$`,
+            ),
+          );
+        } finally {
+          await erl.eval('GossipLog ! stop, ok.');
         }
       });
     });
