@@ -6,7 +6,11 @@
 // beamlink). Linux only.
 //
 //   flock /tmp/beamlink-bench.lock node --import tsx bench/distribution/cpu-per-message.ts
-//   CPM_ROUNDS=5 CPM_OTP=27 ...
+//   CPM_ROUNDS=5 CPM_OTP=27 CPM_CASES=MiB,one-way ...
+// Besides CPU it prints, per message: the erl client's write syscalls and bytes, the
+// beamlink server's read() calls (erl's recv is not counted by /proc/<pid>/io), minor page
+// faults on both ends, and the TCP counters of each round (nstat: zero windows, retransmits,
+// out-of-order queueing).
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { startCluster, type Side } from './cluster.ts';
@@ -20,6 +24,46 @@ function cpuOf(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / ticks;
+}
+
+/** TCP counters since the last call (nstat keeps the previous values). */
+function tcpDelta(): Record<string, number> {
+  const out: Record<string, number> = {};
+  let text = '';
+  try {
+    text = execSync('nstat', { encoding: 'utf8' });
+  } catch {
+    return out; // no nstat (iproute2) here: the counters print as 0
+  }
+  for (const line of text.split('\n')) {
+    const [k, v] = line.split(/\s+/);
+    if (k && !k.startsWith('#') && v) out[k] = Number(v);
+  }
+  return out;
+}
+const TCP = [
+  'TcpExtTCPToZeroWindowAdv',
+  'TcpRetransSegs',
+  'TcpExtTCPOFOQueue',
+  'TcpExtTCPBacklogCoalesce',
+];
+
+/** minor page faults of a process so far. */
+function faultsOf(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(f.slice(f.lastIndexOf(')') + 2).split(' ')[7]);
+}
+
+/** write and read syscalls and bytes written of a process so far (/proc/<pid>/io). */
+function ioOf(pid: number): { syscw: number; syscr: number; wchar: number } {
+  const io = Object.fromEntries(
+    readFileSync(`/proc/${pid}/io`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(': ') as [string, string])
+      .map(([k, v]) => [k, Number(v)]),
+  );
+  return { syscw: io.syscw!, syscr: io.syscr!, wchar: io.wchar! };
 }
 
 /** The OS pid of an erl node of the cluster (its beam.smp carries the short name). */
@@ -60,22 +104,69 @@ try {
     },
     { name: '1 MiB x 256', run: (to) => client.oneWay(to, 'bulk', 256, 32), per: 288 },
   ];
+  // CPM_CASES=bulk,one-way: only the cases whose name contains one of these
+  const only = (process.env.CPM_CASES ?? '').split(',').filter(Boolean);
+  if (only.length > 0) {
+    const keep = cases.filter((c) => only.some((o) => c.name.includes(o)));
+    cases.splice(0, cases.length, ...keep);
+  }
   const targets: { label: string; side: Side; pids: number[] }[] = [
     { label: 'BEAM→BEAM', side: cluster.erl[1], pids: [erlServerPid] },
     { label: 'BEAM→beamlink', side: cluster.bl[1], pids: workers },
   ];
   for (const c of cases) {
-    const rows = new Map<string, { rate: number[]; client: number[]; server: number[] }>();
+    const rows = new Map<
+      string,
+      {
+        rate: number[];
+        client: number[];
+        server: number[];
+        writes: number[];
+        bytes: number[];
+        reads: number[];
+        faults: number[];
+        clientFaults: number[];
+        tcp: string[];
+      }
+    >();
     for (let r = -1; r < rounds; r++) {
       for (const t of r % 2 === 0 ? targets : [...targets].reverse()) {
         const c0 = cpuOf(clientPid);
         const s0 = t.pids.reduce((a, p) => a + cpuOf(p), 0);
+        const io0 = ioOf(clientPid);
+        const f0 = t.pids.reduce((a, p) => a + faultsOf(p), 0);
+        const cf0 = faultsOf(clientPid);
+        const r0 = t.pids.reduce((a, p) => a + ioOf(p).syscr, 0);
+        tcpDelta();
         const rate = await c.run(t.side.node);
+        const tcp = tcpDelta();
         const dc = cpuOf(clientPid) - c0;
         const ds = t.pids.reduce((a, p) => a + cpuOf(p), 0) - s0;
+        const io1 = ioOf(clientPid);
+        const df = t.pids.reduce((a, p) => a + faultsOf(p), 0) - f0;
+        const dcf = faultsOf(clientPid) - cf0;
+        const dr = t.pids.reduce((a, p) => a + ioOf(p).syscr, 0) - r0;
         if (r < 0) continue;
-        const row = rows.get(t.label) ?? { rate: [], client: [], server: [] };
+        const row = rows.get(t.label) ?? {
+          rate: [],
+          client: [],
+          server: [],
+          writes: [],
+          bytes: [],
+          reads: [],
+          faults: [],
+          clientFaults: [],
+          tcp: [],
+        };
+        row.faults.push(df / c.per);
+        row.tcp.push(
+          TCP.map((k) => `${k.replace(/^Tcp(Ext)?(TCP)?/, '')} ${tcp[k] ?? 0}`).join(' '),
+        );
+        row.clientFaults.push(dcf / c.per);
         row.rate.push(rate);
+        row.writes.push((io1.syscw - io0.syscw) / c.per);
+        row.bytes.push((io1.wchar - io0.wchar) / c.per);
+        row.reads.push(dr / c.per);
         row.client.push((dc * 1e6) / c.per);
         row.server.push((ds * 1e6) / c.per);
         rows.set(t.label, row);
@@ -87,8 +178,9 @@ try {
     );
     for (const [label, row] of rows) {
       console.log(
-        `  ${label.padEnd(16)} rate ${med(row.rate).toPrecision(4).padStart(9)}  erl client ${med(row.client).toFixed(2).padStart(8)}  server ${med(row.server).toFixed(2).padStart(8)}`,
+        `  ${label.padEnd(16)} rate ${med(row.rate).toPrecision(4).padStart(9)}  erl client ${med(row.client).toFixed(2).padStart(8)}  server ${med(row.server).toFixed(2).padStart(8)}  per message: erl writes ${med(row.writes).toFixed(3)} (${med(row.bytes).toFixed(0)} B), server reads ${med(row.reads).toFixed(3)}, page faults erl ${med(row.clientFaults).toFixed(2)} server ${med(row.faults).toFixed(2)}`,
       );
+      console.log(`    TCP per round: ${row.tcp.join(' | ')}`);
     }
   }
 } finally {
