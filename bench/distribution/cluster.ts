@@ -257,12 +257,21 @@ export function onPair(
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
+/** Column indexes for repeat `r` (-1: the warm-up): rotated by r + 1, reversed when r is odd. */
+function columnOrder(n: number, r: number): number[] {
+  const order = Array.from({ length: n }, (_, i) => (i + r + 1) % n);
+  return r % 2 === 1 || r % 2 === -1 ? order.reverse() : order;
+}
+
 /**
  * Runs every measure on every column, `repeat` times after one warm-up round that is
  * thrown away (each measure warms up itself too, but the first round on fresh nodes
  * still ran slower: the JIT's later tiers, the connections' buffers). Each repeat goes
  * through all the columns of a measure before the next measure, so load hits every side
- * alike. The median of the repeats goes in each cell.
+ * alike, and each repeat takes the columns in another order (rotated by one, and reversed
+ * every other repeat): no column always runs first, or always right after the same other
+ * column, whose after-effects (a peer still collecting garbage, schedulers just awake)
+ * it would always inherit. The median of the repeats goes in each cell.
  */
 export async function measureAll(
   columns: readonly Column[],
@@ -272,7 +281,8 @@ export async function measureAll(
   const got = measures.map(() => columns.map(() => [] as (readonly number[])[]));
   for (let r = -1; r < repeat; r++) {
     for (const [mi, m] of measures.entries()) {
-      for (const [ci, c] of columns.entries()) {
+      for (const ci of columnOrder(columns.length, r)) {
+        const c = columns[ci]!;
         const v = await m.run(c.client, c.server.node);
         if (r >= 0) got[mi]![ci]!.push(v);
       }
