@@ -212,6 +212,7 @@ export class Connection extends EventEmitter {
   private batchStart = 0;
   private spares: Buffer[] = [];
   private readonly senders = new Map<string, SenderQueue>();
+  private readonly flushChunks: Buffer[] = [];
   private fragmentBytes = 0;
   private nextSequence = 1n;
   private flushScheduled = false;
@@ -445,8 +446,9 @@ export class Connection extends EventEmitter {
   /** One turn: the batch of whole frames, then up to the budget of each fragmented job. */
   private flush(): void {
     if (this.stateValue === 'closed' || this.waitingForTransport) return;
-    const chunks: Buffer[] = [];
-    const done: Buffer[] = [];
+    // One array kept for the chunks of every flush (the transport copies what it keeps).
+    const chunks = this.flushChunks;
+    let done: Buffer[] | undefined;
     if (this.batchBytes > 0) {
       // Hand the socket a view of the batch (no copy) and go on writing after it; the
       // buffer is replaced, never overwritten, once it is half used.
@@ -474,7 +476,7 @@ export class Connection extends EventEmitter {
         budget -= n;
         this.fragmentBytes -= n + head.length;
         if (job.sent < job.count) continue;
-        if (job.backing) done.push(job.backing);
+        if (job.backing) (done ??= []).push(job.backing);
         // This job is done: release the sender's waiting frames up to its next big message.
         let next: Outgoing | undefined;
         while (q.waiting.length > 0) {
@@ -498,12 +500,20 @@ export class Connection extends EventEmitter {
     if (chunks.length === 0) return;
     let ok = true;
     for (const c of chunks) this.stats.bytesOut += c.length;
-    if (this.transport.writev) {
-      // Once the socket has taken the bytes, finished jobs' buffers can be encoded into again.
-      const reuse = done.length > 0 ? () => this.recycle(done) : undefined;
-      ok = this.transport.writev(chunks, reuse);
-    } else {
-      for (const c of chunks) ok = this.transport.write(c) && ok;
+    try {
+      if (chunks.length === 1 && done === undefined) {
+        // The everyday case, a batch of whole frames: a plain write (no cork, no writev).
+        ok = this.transport.write(chunks[0]!);
+      } else if (this.transport.writev) {
+        // Once the socket has taken the bytes, finished jobs' buffers can be encoded into again.
+        const finished = done;
+        const reuse = finished ? () => this.recycle(finished) : undefined;
+        ok = this.transport.writev(chunks, reuse);
+      } else {
+        for (const c of chunks) ok = this.transport.write(c) && ok;
+      }
+    } finally {
+      chunks.length = 0;
     }
     this.ticker.wrote();
     // The socket's own buffer may hold up to `transportHighWater` before we wait for it.
