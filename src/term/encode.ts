@@ -264,9 +264,14 @@ function isByteList(list: readonly Term[]): boolean {
 /**
  * What a pid's or reference's private cache holds (encoded-slot.ts): nothing before its
  * first encoding, {@link SEEN} after it, its whole encoding from the second on (an object
- * encoded once costs no plan).
+ * encoded once costs no plan). A reference gets its plan only at its fourth encoding:
+ * most are encoded two or three times (a reply's alias in ALIAS_SEND's control and in the
+ * message; a call's monitor ref in MONITOR_P, in the request and in DEMONITOR_P), where an
+ * earlier plan would never be used (it costs about 230 bytes).
  */
 const SEEN = 1;
+const SEEN_TWICE = 2;
+const SEEN_THRICE = 3;
 
 function writePid(w: Writer, p: Pid): void {
   const cached = pidSlot.get(p);
@@ -297,7 +302,16 @@ function writeRef(w: Writer, r: Ref): void {
   if (typeof cached === 'object') return writePlan(w, cached as BytePlan);
   const start = w.length;
   writeRefBytes(w, r);
-  refSlot.set(r, cached === undefined ? SEEN : planOf(w.buf.subarray(start, w.length)));
+  refSlot.set(
+    r,
+    cached === undefined
+      ? SEEN
+      : cached === SEEN
+        ? SEEN_TWICE
+        : cached === SEEN_TWICE
+          ? SEEN_THRICE
+          : planOf(w.buf.subarray(start, w.length)),
+  );
 }
 
 function writeRefBytes(w: Writer, r: Ref): void {
