@@ -23,8 +23,11 @@
 // client being AB_ERL's release (default OTP 25); a second erl node serving the same is
 // the baseline row `BEAM↔BEAM`. The median of the rounds is printed per variant.
 // AB_BL=1 adds a beamlink↔beamlink row per variant (a second worker of it as the client).
+// Those rows also print the beamlink server's CPU time and minor page faults per round
+// (/proc/<pid>/stat, Linux; medians over the rounds).
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleTo } from '../build.ts';
@@ -109,6 +112,18 @@ async function worker(v: Variant): Promise<Worker> {
   });
   await once(child, 'spawn');
   return new Worker(child);
+}
+
+/** CPU seconds (user + system) and minor page faults of a process so far; undefined off Linux. */
+function procStat(pid: number | undefined): { cpu: number; faults: number } | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return { cpu: (Number(fields[11]) + Number(fields[12])) / 100, faults: Number(fields[7]) };
+  } catch {
+    return undefined;
+  }
 }
 
 const pct = (s: number[], p: number): number =>
@@ -250,8 +265,12 @@ async function erlOnlyRounds(client: ErlangPeer, otp: string): Promise<void> {
     node: string;
     got: number[];
     blClient?: Worker;
+    /** The server's OS pid and its CPU seconds per round (Linux /proc; beamlink servers). */
+    pid?: number;
+    cpu: number[];
+    faults: number[];
   }
-  const targets: Target[] = [{ label: 'BEAM↔BEAM', node: base.node, got: [] }];
+  const targets: Target[] = [{ label: 'BEAM↔BEAM', node: base.node, got: [], cpu: [], faults: [] }];
   for (const v of variants) {
     const w = await worker(v);
     workers.push(w);
@@ -260,12 +279,20 @@ async function erlOnlyRounds(client: ErlangPeer, otp: string): Promise<void> {
       cookie: 'ab',
       epmdPort: epmd.port,
     });
-    targets.push({ label: v.label, node, got: [] });
+    targets.push({ label: v.label, node, got: [], pid: w.child.pid, cpu: [], faults: [] });
     if (withBl && blRun[what] !== undefined) {
       const c = await worker(v);
       workers.push(c);
       await c.call<string>('start', { sname: uniqueName('ab'), cookie: 'ab', epmdPort: epmd.port });
-      targets.push({ label: `${v.label} (bl↔bl)`, node, got: [], blClient: c });
+      targets.push({
+        label: `${v.label} (bl↔bl)`,
+        node,
+        got: [],
+        blClient: c,
+        pid: w.child.pid,
+        cpu: [],
+        faults: [],
+      });
     }
   }
   const os = await import('node:os');
@@ -278,10 +305,18 @@ async function erlOnlyRounds(client: ErlangPeer, otp: string): Promise<void> {
   for (let r = -1; r < rounds; r++) {
     const order = r % 2 === 0 ? targets : [...targets].reverse();
     for (const t of order) {
+      const before = procStat(t.pid);
       const v = t.blClient
         ? await blRun[what]!(t.blClient, t.node)
         : Number(await client.eval(erlOnly[what]!(t.node, n), 600_000));
-      if (r >= 0) t.got.push(v);
+      const after = procStat(t.pid);
+      if (r >= 0) {
+        t.got.push(v);
+        if (before && after) {
+          t.cpu.push(after.cpu - before.cpu);
+          t.faults.push(after.faults - before.faults);
+        }
+      }
     }
   }
   console.log(
@@ -290,10 +325,19 @@ async function erlOnlyRounds(client: ErlangPeer, otp: string): Promise<void> {
       .map((x) => x.toFixed(2))
       .join(' ')}`,
   );
-  console.log(`${what}: ${rounds} rounds of ${n}, erl client (median of rounds, min, max)`);
+  console.log(
+    `${what}: ${rounds} rounds of ${n}, erl client (median of rounds, min, max; beamlink server: CPU ms and minor page faults per round, medians)`,
+  );
   for (const t of targets) {
     const s = t.got.sort((a, b) => a - b);
-    console.log(t.label.padEnd(24) + fmt(pct(s, 0.5)) + fmt(s[0]!) + fmt(s[s.length - 1]!));
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+    const server =
+      t.cpu.length > 0
+        ? `   server ${(med(t.cpu) * 1000).toFixed(0).padStart(6)} ms CPU ${String(med(t.faults)).padStart(7)} faults`
+        : '';
+    console.log(
+      t.label.padEnd(24) + fmt(pct(s, 0.5)) + fmt(s[0]!) + fmt(s[s.length - 1]!) + server,
+    );
   }
   await Promise.all([...workers.map((w) => w.stop()), client.stop(), base.stop()]);
   await epmd.stop();
