@@ -47,6 +47,7 @@ import { atom, type Atom, type Pid, type Term } from '../term/types.ts';
 import { ControlDecodeError, fromWire, hasPayload, readControl, toWire } from './control.ts';
 import type { ControlMessage } from './control-message.ts';
 import { DistBusyError, DistClosedError, DistProtocolError } from './errors.ts';
+import { LARGE_FRAME, largeFrameReceived } from './malloc-tune.ts';
 import { DFLAG, hexFlags } from './flags.ts';
 import {
   DIST_FRAG_CONT,
@@ -596,6 +597,7 @@ export class Connection extends EventEmitter {
 
   /** The frame at `[start, end)` of `buf` (other bytes of `buf` are other frames'). */
   private handleFrame(buf: Buffer, start: number, end: number): void {
+    if (end - start >= LARGE_FRAME) largeFrameReceived();
     // The everyday message, 131, 68, 0 and a control message readControl knows: read in place.
     const everyday =
       this.headerMode && end - start > 3 && buf[start] === VERSION_MAGIC && buf[start + 1] === DIST_HEADER && buf[start + 2] === 0;
