@@ -2,7 +2,8 @@
  * Socket reads through `net`'s `onread` option, so that the kernel writes a large
  * message's bytes straight into the buffer the message is decoded from.
  *
- * Reads go into a 64 KiB buffer: a read of 16 KiB or more is handed on as a view of it
+ * Reads go into a 64 KiB buffer (1 KiB until a read fills it: the handshake and a
+ * connection's first messages are small): a read of 16 KiB or more is handed on as a view of it
  * (the next read gets a fresh one, as each of Node's own reads does), a smaller one as a
  * copy, its buffer reused. Once the connection runs 4-byte frames (its FrameReader says
  * so, see `FrameSource` in framing.ts), the stream is followed frame by frame: when a
@@ -28,8 +29,14 @@ import { DEFAULT_MAX_FRAME, registerFrameSource, type FrameReader } from './fram
 
 /** 4-byte length, then `131, 69|70, SequenceId:64, FragmentId:64`. */
 const H = 22;
-/** Size of a read buffer. */
+/** Size of a read buffer once the connection has had a read that filled a small one. */
 const SLAB = 64 * 1024;
+/**
+ * Size of the read buffer until then: handshake messages and the first messages of a
+ * connection are a few hundred bytes, and a 64 KiB buffer made per read of the handshake
+ * costs more than the rest of the read (a fresh one per connection, and per handshake read).
+ */
+const SMALL_SLAB = 1024;
 /** A read smaller than this is handed on as a copy and its buffer reused (no 64 KiB pinned by a small read). */
 const COPY_BELOW = 16 * 1024;
 /** Largest buffer allocated up front for a message (the rest grows as it arrives). */
@@ -82,7 +89,7 @@ export class DirectReads {
   private framed = false;
   /** The reader's limit (read live: the connection sets it after the switch). */
   private limits: { maxFrame: number } = { maxFrame: DEFAULT_MAX_FRAME };
-  private slab = Buffer.allocUnsafeSlow(SLAB);
+  private slab = Buffer.allocUnsafeSlow(SMALL_SLAB);
   private into = SLAB_READ;
   /** Bytes of the current frame still to pass through as read. */
   private rawLeft = 0;
@@ -162,11 +169,17 @@ export class DirectReads {
       this.scan(Buffer.from(this.headRead.subarray(0, n)));
       return;
     }
-    if (this.framed && n < COPY_BELOW) return this.scan(Buffer.from(this.slab.subarray(0, n)));
+    const full = n === this.slab.length;
+    if (this.framed && n < COPY_BELOW) {
+      const copy = Buffer.from(this.slab.subarray(0, n));
+      // A read that filled the small buffer: there is traffic, read in 64 KiB from now on.
+      if (full && n < SLAB) this.slab = Buffer.allocUnsafeSlow(SLAB);
+      return this.scan(copy);
+    }
     // A large read (or one of the handshake's, which the reader recognizes by its buffer)
     // is handed on as a view; the next read gets a fresh buffer.
     const chunk = this.slab.subarray(0, n);
-    this.slab = Buffer.allocUnsafeSlow(SLAB);
+    this.slab = Buffer.allocUnsafeSlow(this.framed || full ? SLAB : SMALL_SLAB);
     if (this.framed) return this.scan(chunk);
     registerFrameSource(this.slab.buffer, this);
     this.deliver(chunk);

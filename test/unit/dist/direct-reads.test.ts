@@ -187,3 +187,30 @@ test('dist/direct-reads: a message past maxFrame is handed to the reassembler; a
     (e: unknown) => e instanceof FrameTooLargeError,
   );
 });
+
+test('dist/direct-reads: reads go into 1 KiB until one fills it, then into 64 KiB; the bytes come through intact', () => {
+  const d = new DirectReads();
+  const reader = new FrameReader(2);
+  const c = consumer(reader);
+  const delivered: Buffer[] = [];
+  d.deliver = (chunk) => {
+    delivered.push(Buffer.from(chunk));
+    reader.push(chunk);
+    if (reader.headerSize === 2 && reader.next() !== undefined) reader.headerSize = 4;
+    c.drain();
+  };
+  const sizes: number[] = [];
+  const read = (bytes: Buffer): void => {
+    const buf = d.onread.buffer();
+    sizes.push(buf.length);
+    assert.ok(bytes.length <= buf.length);
+    bytes.copy(buf);
+    d.onread.callback(bytes.length);
+  };
+  const wire = [Buffer.from([0, 2, 104, 105]), whole(100), whole(1018), whole(300), whole(40_000)];
+  for (const w of wire) read(w);
+  sizes.push(d.onread.buffer().length); // the next read's
+  assert.deepEqual(sizes, [1024, 1024, 1024, 65_536, 65_536, 65_536]);
+  assert.deepEqual(Buffer.concat(delivered), Buffer.concat(wire));
+  assert.deepEqual(c.out, reference(Buffer.concat(wire.slice(1))));
+});
