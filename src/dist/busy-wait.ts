@@ -96,8 +96,9 @@ export function noteTraffic(): void {
   if (now < pausedUntil) return;
   spinning = true;
   until = now + windowMs;
-  checkWall = now;
-  checkCpu = cpuMicros();
+  // The contention check's baseline is taken by the first turn, not here: noteTraffic runs
+  // on the path of a read or write (the first after idle is cold, some 20 µs), the turn after it.
+  checkCpu = -1;
   setImmediate(turn);
 }
 
@@ -117,7 +118,10 @@ function turn(): void {
     backoffMs = BACKOFF_MIN_MS;
     return;
   }
-  if (now - checkWall >= CHECK_MS) {
+  if (checkCpu < 0) {
+    checkWall = now;
+    checkCpu = cpuMicros();
+  } else if (now - checkWall >= CHECK_MS) {
     // Spinning never sleeps, so the process should have had the CPU the whole time. If it
     // had much less, other threads want these cores: stop spinning for a while (a spinning
     // process would only delay the peer it waits for), longer each time it happens again.
