@@ -28,7 +28,6 @@ import {
   DFLAG,
   REQUIRED_FLAGS,
   expandMandatory25,
-  hexFlags,
   missingFlags,
   negotiate,
 } from './flags.ts';
@@ -203,7 +202,10 @@ class HandshakeIO {
       this.pump();
     });
     transport.onClose((error) => {
-      this.fail(new HandshakeError(this.node, 'closed', 'the peer closed the connection', { cause: error }));
+      // An error: the connection failed (a refused TCP connect, as the dialler starts the
+      // handshake while it connects, or a reset).
+      const why = error ? `the connection failed: ${error.message}` : 'the peer closed the connection';
+      this.fail(new HandshakeError(this.node, 'closed', why, { cause: error }));
     });
     this.cancelDeadline = onDeadline(timeoutMs, () => {
       this.fail(new HandshakeError(this.node, 'timeout', `no handshake within ${timeoutMs} ms`));
@@ -539,7 +541,6 @@ export async function accept(
     }
     io.send(encodeChallengeAck(genDigest(reply.challenge, options.cookie)));
     io.finish();
-    logger.debug?.(`handshake with ${remote} done, flags ${hexFlags(remoteFlags)}`);
     return new Connection({
       transport,
       reader: io.reader,
