@@ -46,6 +46,9 @@ const TCP = [
   'TcpRetransSegs',
   'TcpExtTCPOFOQueue',
   'TcpExtTCPBacklogCoalesce',
+  'TcpOutSegs',
+  'TcpExtTCPPureAcks',
+  'TcpExtDelayedACKs',
 ];
 
 /** minor page faults of a process so far. */
