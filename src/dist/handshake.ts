@@ -250,6 +250,12 @@ class HandshakeIO {
     this.transport.write(frame2(payload));
   }
 
+  /** Sends bytes already framed (with their 2-byte lengths). */
+  sendFramed(bytes: Buffer): void {
+    if (this.failure) throw this.failure;
+    this.transport.write(bytes);
+  }
+
   /**
    * Sends several frames in one write (one segment on the wire, one syscall): the bytes
    * are those of sending them one by one.
@@ -289,6 +295,29 @@ class HandshakeIO {
     this.cancelDeadline();
     this.transport.close();
   }
+}
+
+/** {@link okAndChallenge}'s bytes, for the last name, creation and flags asked for. */
+let okTemplate: { name: string; creation: number; flags: bigint; bytes: Buffer } | undefined;
+/** Where the challenge's 4 bytes are in them: after `0,3,"sok"`, the length and `'N'`, flags. */
+const OK_CHALLENGE_AT = 5 + 2 + 1 + 8;
+
+/**
+ * The status `ok` and our challenge as two frames in one buffer, the bytes of
+ * `sendAll([encodeStatus({ status: 'ok' }), encodeChallenge(...)])`: a copy of bytes made
+ * once (per name, creation and flags) with the challenge written in, instead of two
+ * frames encoded and framed on the critical path of every accept.
+ */
+function okAndChallenge(flags: bigint, creation: number, name: string, challenge: number): Buffer {
+  let t = okTemplate;
+  if (t === undefined || t.flags !== flags || t.creation !== creation || t.name !== name) {
+    const frames = [encodeStatus({ status: 'ok' }), encodeChallenge({ flags, challenge: 0, creation, name })];
+    t = okTemplate = { name, creation, flags, bytes: Buffer.concat(frames.map((f) => frame2(f))) };
+  }
+  const out = Buffer.allocUnsafe(t.bytes.length);
+  t.bytes.copy(out);
+  out.writeUInt32BE(challenge >>> 0, OK_CHALLENGE_AT);
+  return out;
 }
 
 /**
@@ -483,8 +512,9 @@ export async function accept(
       throw refuse(logger, remote, 'missing_flags', `the peer lacks ${missing.join(', ')}`);
     }
 
-    let status: Buffer;
     let decision: StatusDecision;
+    /** The `named:` status of a peer we named (NAME_ME), else that of `decision`. */
+    let named: Buffer | undefined;
     if (dynamic) {
       if (!options.assignName) {
         io.send(encodeStatus({ status: 'not_allowed' }));
@@ -494,32 +524,37 @@ export async function accept(
       remote = assigned.name;
       remoteCreation = assigned.creation;
       io.node = remote;
-      status = encodeStatus({ status: 'named', name: remote, creation: remoteCreation });
+      named = encodeStatus({ status: 'named', name: remote, creation: remoteCreation });
       decision = 'ok';
     } else {
       const decided = options.decide(remote, remoteFlags, remoteCreation);
       decision = typeof decided === 'string' ? decided : await decided;
-      status = encodeStatus({ status: decision });
     }
     if (decision === 'nok' || decision === 'not_allowed') {
-      io.send(status);
+      io.send(encodeStatus({ status: decision }));
       throw new HandshakeError(remote, 'refused', `we answered ${decision}`);
     }
 
     const flags = ourFlags(options);
     const ours = genChallenge();
-    const challenge = encodeChallenge({ flags, challenge: ours, creation: options.localCreation, name: options.localName });
-    if (decision === 'alive') {
-      io.send(status);
-      const reply = await io.recvAs(decodeStatus);
-      if (reply.status !== 'true') {
-        throw new HandshakeError(remote, 'alive_false', `the peer answered alive with ${reply.status}`);
-      }
-      io.send(challenge);
+    if (decision === 'ok' && named === undefined) {
+      // The common case: both frames from a copy of bytes made once (one write, as below).
+      io.sendFramed(okAndChallenge(flags, options.localCreation, options.localName, ours));
     } else {
-      // Nothing to wait for between the status and the challenge: one write, one
-      // segment, one wake-up of the peer (dist_util reads them as two frames all the same).
-      io.sendAll([status, challenge]);
+      const status = named ?? encodeStatus({ status: decision });
+      const challenge = encodeChallenge({ flags, challenge: ours, creation: options.localCreation, name: options.localName });
+      if (decision === 'alive') {
+        io.send(status);
+        const reply = await io.recvAs(decodeStatus);
+        if (reply.status !== 'true') {
+          throw new HandshakeError(remote, 'alive_false', `the peer answered alive with ${reply.status}`);
+        }
+        io.send(challenge);
+      } else {
+        // Nothing to wait for between the status and the challenge: one write, one
+        // segment, one wake-up of the peer (dist_util reads them as two frames all the same).
+        io.sendAll([status, challenge]);
+      }
     }
 
     if (name.form === 'n') {

@@ -8,6 +8,7 @@ import {
   decodeChallenge,
   decodeChallengeAck,
   decodeStatus,
+  encodeChallenge,
   encodeChallengeReply,
   encodeComplement,
   encodeSendName,
@@ -167,6 +168,39 @@ test("dist/handshake: the acceptor takes the old 'n' name with its 'c' complemen
   assert.equal(conn.peerFlags & DFLAG.SPAWN, DFLAG.SPAWN, 'high flags from the complement');
   assert.deepEqual(Buffer.from(decodeChallengeAck(sentFrames(t)[2]!)), genDigest(99, 'c'));
   conn.close();
+});
+
+test('dist/handshake: ok and the challenge are the bytes of encodeStatus and encodeChallenge, accept after accept, whatever the node', async () => {
+  const seen = new Set<number>();
+  const nodes = [
+    { localName: 'b@h', localCreation: 2 },
+    { localName: 'b@h', localCreation: 2 },
+    { localName: 'b@h', localCreation: 3 },
+    { localName: 'longer_name@some.host', localCreation: 3 },
+    { localName: 'longer_name@some.host', localCreation: 3, hidden: true },
+    { localName: 'b@h', localCreation: 2, flags: DEFAULT_FLAGS & ~DFLAG.SPAWN },
+  ];
+  for (const node of nodes) {
+    const t = memoryEnd();
+    const p = accept(t, { ...node, cookie: 'c', decide: () => 'ok', logger: quiet });
+    t.inject(frame2(encodeSendName({ flags: DEFAULT_FLAGS | DFLAG.PUBLISHED, creation: 1, name: 'a@h' })));
+    await tick();
+    assert.equal(t.written.length, 1);
+    const challenge = decodeChallenge(sentFrames(t)[1]!).challenge;
+    seen.add(challenge);
+    const base = node.flags ?? DEFAULT_FLAGS;
+    const flags = node.hidden ? base & ~DFLAG.PUBLISHED : base | DFLAG.PUBLISHED;
+    assert.deepEqual(
+      t.written[0],
+      Buffer.concat([
+        frame2(encodeStatus({ status: 'ok' })),
+        frame2(encodeChallenge({ flags, challenge, creation: node.localCreation, name: node.localName })),
+      ]),
+    );
+    t.inject(frame2(encodeChallengeReply({ challenge: 7, digest: genDigest(challenge, 'c') })));
+    (await p).close();
+  }
+  assert.equal(seen.size, nodes.length, 'a fresh challenge each time');
 });
 
 test('dist/handshake: the acceptor writes status and challenge in one write, alive waits for the answer', async () => {
