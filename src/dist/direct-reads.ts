@@ -93,8 +93,8 @@ export class DirectReads {
   private into = SLAB_READ;
   /** Bytes of the current frame still to pass through as read. */
   private rawLeft = 0;
-  /** Header bytes of the next frame, collected but not yet handed on. */
-  private readonly head = Buffer.allocUnsafe(H);
+  /** Header bytes of the next frame, collected but not yet handed on (made when framing starts, as the two below). */
+  private head = EMPTY;
   private headN = 0;
   /** The message read straight into `msg[6..msgOff)`. */
   private msg: Buffer | undefined;
@@ -103,7 +103,7 @@ export class DirectReads {
   private nextId = 0n;
   /** Data bytes of the current fragment still to come into `msg`. */
   private left = 0;
-  private headRead = Buffer.allocUnsafe(H);
+  private headRead = EMPTY;
   /** Sequences handed on as read (the reassembler has them): their next FragmentId. */
   private readonly elsewhere = new Map<bigint, bigint>();
 
@@ -127,6 +127,8 @@ export class DirectReads {
    * handed on as they are.
    */
   startFraming(reader: FrameReader, pending: Buffer): void {
+    this.head = Buffer.allocUnsafe(H);
+    this.headRead = Buffer.allocUnsafe(H);
     let i = 0;
     while (i < pending.length) {
       if (pending.length - i < H) return; // the frame's kind is unknown: stay as is

@@ -64,6 +64,7 @@ export function tcpTransport(socket: Socket): Transport {
   let onData: (chunk: Buffer) => void = () => {};
   let onClose: (error?: Error) => void = () => {};
   let onDrain: () => void = () => {};
+  let drainListened = false;
   let closed = socket.destroyed;
   let failure: Error | undefined;
   const received = (chunk: Buffer): void => {
@@ -73,7 +74,6 @@ export function tcpTransport(socket: Socket): Transport {
   const reads = directReads.get(socket);
   if (reads) reads.deliver = received;
   else socket.on('data', received);
-  socket.on('drain', () => onDrain());
   socket.on('error', (e: Error) => {
     failure = e;
   });
@@ -121,6 +121,10 @@ export function tcpTransport(socket: Socket): Transport {
       if (closed && socket.destroyed) queueMicrotask(() => h(failure));
     },
     onDrain: (h) => {
+      // Listened to from the first handler on (the connection's; a handshake sets none):
+      // one listener fewer to add on the way to the handshake's first write.
+      if (!drainListened) socket.on('drain', () => onDrain());
+      drainListened = true;
       onDrain = h;
     },
     get description() {

@@ -914,7 +914,7 @@ export class Connections {
 
   private track(socket: Socket): void {
     this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
+    socket.on('close', () => this.sockets.delete(socket)); // 'close' comes once
   }
 }
 
