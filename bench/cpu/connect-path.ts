@@ -1,0 +1,175 @@
+/**
+ * What a connection setup costs in CPU, for instruction counts (callgrind) and CPU
+ * profiles: the dist bench's connect row (`ping` after a disconnect: port mapper lookup
+ * where the dialler makes one, TCP connect, handshake, one round trip), N times, with
+ * nodes as the bench worker runs them (startRpcNode, a memory logger).
+ *
+ * ```
+ * npx tsx bench/cpu/connect-path.ts build [out]   # bundles this file to bench/dist/connect-path.mjs (or out)
+ * node bench/dist/connect-path.mjs <mode> <N>     # prints CPU µs (user, system) and page faults per connect
+ * ```
+ *
+ * Modes:
+ * - `erl-in`: an erl node (OTP 25; `CONNECT_OTP=27` for the chroot) connects to a beamlink
+ *   node of this process N times (`erlang:disconnect_node`, 20 ms, `net_adm:ping`): this
+ *   process is the acceptor only (BEAM→beamlink).
+ * - `erl-out`: the beamlink node pings the erl node N times after a disconnect: this
+ *   process is the initiator only (beamlink→BEAM).
+ * - `bl`: two beamlink nodes in this process, one pinging the other: both sides.
+ *
+ * It prints, per connect, CPU time (user, system) and minor page faults of this process,
+ * and the median ping time in µs (as erl's `connect_times` or the worker's `connect`
+ * take it; for wall time run it with `BEAMLINK_BUSY_WAIT=200`, the nodes' default, and
+ * under the bench lock).
+ *
+ * Each mode does 20 connects first (warm-up). Instructions per connect: the difference of
+ * two runs, so start-up and warm-up cancel out — `valgrind --tool=callgrind
+ * --callgrind-out-file=/dev/null node --single-threaded bench/dist/connect-path.mjs erl-in 50`
+ * and the same with 150; (Ir₂ − Ir₁) / 100. The busy wait is off (`BEAMLINK_BUSY_WAIT=0`,
+ * set here unless the environment sets it): its spinning would swamp the count. The erl
+ * node is another process, so callgrind (which does not follow children here) counts
+ * beamlink's side only.
+ *
+ * @module
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+process.env['BEAMLINK_BUSY_WAIT'] ??= '0';
+
+const mode = process.argv[2] ?? 'erl-in';
+const arg = process.argv[3];
+const N = Number(arg ?? 100);
+const WARM = 20;
+
+async function main(): Promise<void> {
+  if (mode === 'build') {
+    const { build } = await import('esbuild');
+    const out = arg ?? fileURLToPath(new URL('../dist/connect-path.mjs', import.meta.url));
+    // test/support/erlang-peer.ts reads its peer module next to itself (import.meta.url)
+    const erlDir = join(dirname(out), 'erl');
+    mkdirSync(erlDir, { recursive: true });
+    copyFileSync(
+      fileURLToPath(new URL('../../test/support/erl/beamlink_peer.erl', import.meta.url)),
+      join(erlDir, 'beamlink_peer.erl'),
+    );
+    await build({
+      entryPoints: [fileURLToPath(import.meta.url)],
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      outfile: out,
+      logLevel: 'warning',
+    });
+    return;
+  }
+  const { startRpcNode } = await import('../../src/rpc/index.ts');
+  const { memoryLogger } = await import('../../src/process/logger.ts');
+  const { EpmdProcess, ErlangPeer, erlangReleases, uniqueName } =
+    await import('../../test/support/erlang-peer.ts');
+  const epmd = await EpmdProcess.start();
+  const cookie = 'connectpath';
+  const start = () =>
+    startRpcNode({ sname: uniqueName('cp'), cookie, epmdPort: epmd.port, logger: memoryLogger() });
+  type RpcNode = Awaited<ReturnType<typeof start>>;
+  const stops: Array<() => Promise<unknown>> = [];
+
+  /** Resolves once `node` has no connection to `peer` (its nodedown came). */
+  const gone = (node: RpcNode, peer: string): Promise<void> =>
+    new Promise((resolve) => {
+      if (node.connectionState(peer) === undefined) return resolve();
+      const off = node.monitorNodes((e) => {
+        if (e.type === 'nodedown' && e.node.name === peer) {
+          off();
+          resolve();
+        }
+      });
+    });
+  /** Each ping's time in µs (the median is printed). */
+  const times: number[] = [];
+  /** `k` times: `from` disconnects `to`, both see it gone, then `from` pings `to`. */
+  const pings = async (from: RpcNode, to: string, k: number, other?: RpcNode): Promise<void> => {
+    for (let i = 0; i < k; i++) {
+      from.disconnect(to);
+      await gone(from, to);
+      if (other) await gone(other, from.name);
+      else await new Promise((r) => setTimeout(r, 20));
+      const t0 = performance.now();
+      if ((await from.ping(to, { timeoutMs: 60_000 })) !== 'pong') throw new Error(`pang: ${to}`);
+      times.push((performance.now() - t0) * 1000);
+    }
+  };
+
+  try {
+    const a = await start();
+    stops.push(() => a.stop());
+    let run: (k: number) => Promise<void>;
+    if (mode === 'bl') {
+      const b = await start();
+      stops.push(() => b.stop());
+      run = (k) => pings(a, b.name, k, b);
+    } else if (mode === 'erl-in' || mode === 'erl-out') {
+      const otp = process.env['CONNECT_OTP'] ?? '25';
+      const release = erlangReleases().find((r) => String(r.otp) === otp);
+      if (!release) throw new Error(`no OTP ${otp} here`);
+      const erl = await ErlangPeer.start({
+        release,
+        epmdPort: epmd.port,
+        sname: uniqueName('cperl'),
+        cookie,
+      });
+      stops.push(() => erl.stop());
+      if (mode === 'erl-out') {
+        run = (k) => pings(a, erl.node, k);
+      } else {
+        const to = a.name;
+        run = async (k) => {
+          const r = await erl.eval(
+            `lists:map(fun(_) -> erlang:disconnect_node('${to}'), ` +
+              `(fun W() -> case lists:member('${to}', nodes(connected)) of true -> timer:sleep(5), W(); false -> ok end end)(), ` +
+              `timer:sleep(20), T0 = erlang:monotonic_time(microsecond), pong = net_adm:ping('${to}'), ` +
+              `erlang:monotonic_time(microsecond) - T0 end, lists:seq(1, ${k})).`,
+            3_600_000,
+          );
+          const us = JSON.parse(r) as unknown;
+          if (!Array.isArray(us)) throw new Error(`erl: ${r}`);
+          times.push(...(us as number[]));
+        };
+      }
+    } else {
+      throw new Error(`unknown mode ${mode}`);
+    }
+    await run(WARM);
+    times.length = 0;
+    const r0 = process.resourceUsage();
+    const t0 = performance.now();
+    await run(N);
+    const r1 = process.resourceUsage();
+    const per = (k: 'userCPUTime' | 'systemCPUTime' | 'minorPageFault') =>
+      Math.round((r1[k] - r0[k]) / N);
+    console.log(
+      JSON.stringify({
+        mode,
+        N,
+        wallMs: Math.round(performance.now() - t0),
+        userUs: per('userCPUTime'),
+        sysUs: per('systemCPUTime'),
+        minorFaults: per('minorPageFault'),
+        pingUsMedian: Math.round(times.sort((x, y) => x - y)[times.length >> 1]!),
+      }),
+    );
+  } finally {
+    for (const stop of stops.reverse()) await stop();
+    await epmd.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
