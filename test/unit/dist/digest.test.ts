@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkDigest, digestMatches, genChallenge, genDigest } from '../../../src/dist/digest.ts';
+import { createHash } from 'node:crypto';
+import { checkDigest, digestMatches, genChallenge, genDigest, md5Latin1 } from '../../../src/dist/digest.ts';
 
 // Vectors from OTP 25: erl -noshell -eval 'io:format("~w~n", [binary_to_list(erlang:md5("secret51966"))]), halt().'
 test('dist/digest: MD5(cookie ++ decimal challenge) as erlang:md5 computes it', () => {
@@ -36,4 +37,30 @@ test('dist/digest: challenges are 32-bit unsigned and vary', () => {
     seen.add(c);
   }
   assert.ok(seen.size > 90);
+});
+
+test('dist/digest: md5Latin1 is MD5 of the Latin-1 bytes, at every length over several blocks', () => {
+  let seed = 11;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed % n;
+  };
+  for (let len = 0; len <= 300; len++) {
+    for (const range of [128, 256, 0x3000]) {
+      let text = '';
+      for (let i = 0; i < len; i++) text += String.fromCharCode(rnd(range));
+      assert.deepEqual(
+        md5Latin1(text),
+        createHash('md5').update(Buffer.from(text, 'latin1')).digest(),
+        `length ${len}, characters below ${range}`,
+      );
+    }
+  }
+  // RFC 1321's test suite
+  assert.equal(md5Latin1('').toString('hex'), 'd41d8cd98f00b204e9800998ecf8427e');
+  assert.equal(md5Latin1('message digest').toString('hex'), 'f96b697d7cb7938d525a2f31aaf161d0');
+  assert.equal(
+    md5Latin1('12345678901234567890123456789012345678901234567890123456789012345678901234567890').toString('hex'),
+    '57edf4a22be3c955ac49da2e2107b67a',
+  );
 });
