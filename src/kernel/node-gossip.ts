@@ -98,11 +98,21 @@ export function startNodeGossip(runtime: Runtime, node: Node): { pid: Pid; stop:
     },
     { name: GOSSIP_NAME },
   );
+  let stopped = false;
   const off = node.monitorNodes(
     (event) => {
       if (node.hidden) return;
       if (event.type === 'nodeup') {
-        if (event.direction !== 'incoming') sayHello(event.node);
+        if (event.direction !== 'incoming') {
+          // After the connection's first write: what waited for the connection (a ping's
+          // messages) was written to it just before this event, and goes out on a
+          // setImmediate made then; encoding the hello first (a BEAM peer drops it) would
+          // only delay that.
+          const to = event.node;
+          setImmediate(() => {
+            if (!stopped && node.connectionState(to) === 'up') sayHello(to);
+          });
+        }
       } else {
         peers.delete(event.node.name);
         greeted.delete(event.node.name);
@@ -110,5 +120,11 @@ export function startNodeGossip(runtime: Runtime, node: Node): { pid: Pid; stop:
     },
     { nodeType: 'visible' },
   );
-  return { pid, stop: off };
+  return {
+    pid,
+    stop: () => {
+      stopped = true;
+      off();
+    },
+  };
 }

@@ -154,7 +154,7 @@ describe('kernel/mixed cluster: beamlink nodes and erl', { skip }, () => {
           `GossipLog = spawn(fun() -> (fun Loop(Acc) -> receive {get, P} -> P ! {got, lists:reverse(Acc)}, Loop(Acc); stop -> ok; M -> Loop([M | Acc]) end end)([]) end), register(beamlink_node_gossip, GossipLog), ok.`,
         );
         let asked = 0; // the shell keeps bindings: a fresh variable per question
-        const got = async (want: number): Promise<string> => {
+        const got = async (want: number, hellos = 0): Promise<string> => {
           let seen = '';
           await waitFor(
             async () => {
@@ -162,10 +162,13 @@ describe('kernel/mixed cluster: beamlink nodes and erl', { skip }, () => {
               seen = await erl.eval(
                 `GossipLog ! {get, self()}, receive {got, ${v}} -> ${v} after 5000 -> timeout end.`,
               );
-              return (seen.match(/marker/g) ?? []).length >= want;
+              return (
+                (seen.match(/marker/g) ?? []).length >= want &&
+                (seen.match(/beamlink_hello/g) ?? []).length >= hellos
+              );
             },
             15_000,
-            `${want} marker(s) at erl's collector`,
+            `${want} marker(s) and ${hellos} hello(s) at erl's collector`,
           );
           return seen;
         };
@@ -175,14 +178,15 @@ describe('kernel/mixed cluster: beamlink nodes and erl', { skip }, () => {
           assert.equal(await erl.eval(`net_adm:ping('${inbound.name}').`), 'pong');
           inbound.runtime.send([atom('beamlink_node_gossip'), atom(erl.node)], atom('marker'));
           assert.equal(await got(1), '[marker]');
-          // We connect to erl: the hello first, then the marker.
+          // We connect to erl: a hello (one event-loop turn after nodeup, so after the
+          // connection's first write: here after the marker sent as connect resolves).
           const outbound = await start('mgout');
           assert.equal(await outbound.connect(erl.node), true);
           outbound.runtime.send([atom('beamlink_node_gossip'), atom(erl.node)], atom('marker'));
           assert.match(
-            await got(2),
+            await got(2, 1),
             new RegExp(
-              `^\\[marker,\\{beamlink_hello,1,'?${outbound.name}'?,\\[[^\\]]*\\]\\},marker\\]$`,
+              `^\\[marker,marker,\\{beamlink_hello,1,'?${outbound.name}'?,\\[[^\\]]*\\]\\}\\]$`,
             ),
           );
         } finally {
