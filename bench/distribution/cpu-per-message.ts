@@ -29,7 +29,7 @@ function cpuOf(pid: number): number {
 /** TCP counters since the last call (nstat keeps the previous values). */
 function tcpDelta(): Record<string, number> {
   const out: Record<string, number> = {};
-  let text = '';
+  let text: string;
   try {
     text = execSync('nstat', { encoding: 'utf8' });
   } catch {
