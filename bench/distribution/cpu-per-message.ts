@@ -127,6 +127,7 @@ try {
         writes: number[];
         bytes: number[];
         reads: number[];
+        serverWrites: number[];
         faults: number[];
         clientFaults: number[];
         tcp: string[];
@@ -140,6 +141,7 @@ try {
         const f0 = t.pids.reduce((a, p) => a + faultsOf(p), 0);
         const cf0 = faultsOf(clientPid);
         const r0 = t.pids.reduce((a, p) => a + ioOf(p).syscr, 0);
+        const w0 = t.pids.reduce((a, p) => a + ioOf(p).syscw, 0);
         tcpDelta();
         const rate = await c.run(t.side.node);
         const tcp = tcpDelta();
@@ -149,6 +151,7 @@ try {
         const df = t.pids.reduce((a, p) => a + faultsOf(p), 0) - f0;
         const dcf = faultsOf(clientPid) - cf0;
         const dr = t.pids.reduce((a, p) => a + ioOf(p).syscr, 0) - r0;
+        const dw = t.pids.reduce((a, p) => a + ioOf(p).syscw, 0) - w0;
         if (r < 0) continue;
         const row = rows.get(t.label) ?? {
           rate: [],
@@ -157,6 +160,7 @@ try {
           writes: [],
           bytes: [],
           reads: [],
+          serverWrites: [],
           faults: [],
           clientFaults: [],
           tcp: [],
@@ -170,6 +174,7 @@ try {
         row.writes.push((io1.syscw - io0.syscw) / c.per);
         row.bytes.push((io1.wchar - io0.wchar) / c.per);
         row.reads.push(dr / c.per);
+        row.serverWrites.push(dw / c.per);
         row.client.push((dc * 1e6) / c.per);
         row.server.push((ds * 1e6) / c.per);
         rows.set(t.label, row);
@@ -181,7 +186,7 @@ try {
     );
     for (const [label, row] of rows) {
       console.log(
-        `  ${label.padEnd(16)} rate ${med(row.rate).toPrecision(4).padStart(9)}  erl client ${med(row.client).toFixed(2).padStart(8)}  server ${med(row.server).toFixed(2).padStart(8)}  per message: erl writes ${med(row.writes).toFixed(3)} (${med(row.bytes).toFixed(0)} B), server reads ${med(row.reads).toFixed(3)}, page faults erl ${med(row.clientFaults).toFixed(2)} server ${med(row.faults).toFixed(2)}`,
+        `  ${label.padEnd(16)} rate ${med(row.rate).toPrecision(4).padStart(9)}  erl client ${med(row.client).toFixed(2).padStart(8)}  server ${med(row.server).toFixed(2).padStart(8)}  per message: erl writes ${med(row.writes).toFixed(3)} (${med(row.bytes).toFixed(0)} B), server reads ${med(row.reads).toFixed(3)} writes ${med(row.serverWrites).toFixed(3)}, page faults erl ${med(row.clientFaults).toFixed(2)} server ${med(row.faults).toFixed(2)}`,
       );
       console.log(`    TCP per round: ${row.tcp.join(' | ')}`);
     }
