@@ -45,7 +45,7 @@ const WARM = 20;
 
 async function main(): Promise<void> {
   if (mode === 'build') {
-    const { build } = await import('esbuild');
+    const { bundleTo } = await import('../build.ts');
     const out = arg ?? fileURLToPath(new URL('../dist/connect-path.mjs', import.meta.url));
     // test/support/erlang-peer.ts reads its peer module next to itself (import.meta.url)
     const erlDir = join(dirname(out), 'erl');
@@ -54,15 +54,7 @@ async function main(): Promise<void> {
       fileURLToPath(new URL('../../test/support/erl/beamlink_peer.erl', import.meta.url)),
       join(erlDir, 'beamlink_peer.erl'),
     );
-    await build({
-      entryPoints: [fileURLToPath(import.meta.url)],
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      outfile: out,
-      logLevel: 'warning',
-    });
+    await bundleTo(out, { entryPoints: [fileURLToPath(import.meta.url)] });
     return;
   }
   const { startRpcNode } = await import('../../src/rpc/index.ts');

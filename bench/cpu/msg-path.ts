@@ -331,15 +331,9 @@ async function capture(otp: string): Promise<void> {
 
 async function main(): Promise<void> {
   if (mode === 'build') {
-    const { build } = await import('esbuild');
-    await build({
+    const { bundleTo } = await import('../build.ts');
+    await bundleTo(arg ?? fileURLToPath(new URL('../dist/msg-path.mjs', import.meta.url)), {
       entryPoints: [fileURLToPath(import.meta.url)],
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      outfile: arg ?? fileURLToPath(new URL('../dist/msg-path.mjs', import.meta.url)),
-      logLevel: 'warning',
     });
     return;
   }

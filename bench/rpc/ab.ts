@@ -28,6 +28,7 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleTo } from '../build.ts';
@@ -114,6 +115,12 @@ async function worker(v: Variant): Promise<Worker> {
   return new Worker(child);
 }
 
+/** The load averages, for the lines printed before and after the rounds. */
+const load = (): string =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+
 /** CPU seconds (user + system) and minor page faults of a process so far; undefined off Linux. */
 function procStat(pid: number | undefined): { cpu: number; faults: number } | undefined {
   if (pid === undefined) return undefined;
@@ -174,12 +181,7 @@ try {
       };
     }),
   );
-  console.log(
-    `load before: ${(await import('node:os'))
-      .loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')}`,
-  );
+  console.log(`load before: ${load()}`);
   for (let r = -1; r < rounds; r++) {
     // alternate the order, so that no variant always follows the same one
     const order = r % 2 === 0 ? pairs : [...pairs].reverse();
@@ -201,12 +203,7 @@ try {
       }
     }
   }
-  console.log(
-    `load after: ${(await import('node:os'))
-      .loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')}`,
-  );
+  console.log(`load after: ${load()}`);
   console.log(`${rounds} rounds x ${n} calls per variant, pooled (µs):`);
   console.log(
     'variant'.padEnd(24) + '      p50      p99    p99.9     mean | median of rounds: p50      p99',
@@ -295,13 +292,7 @@ async function erlOnlyRounds(client: ErlangPeer, otp: string): Promise<void> {
       });
     }
   }
-  const os = await import('node:os');
-  console.log(
-    `load before: ${os
-      .loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')}`,
-  );
+  console.log(`load before: ${load()}`);
   for (let r = -1; r < rounds; r++) {
     const order = r % 2 === 0 ? targets : [...targets].reverse();
     for (const t of order) {
@@ -319,12 +310,7 @@ async function erlOnlyRounds(client: ErlangPeer, otp: string): Promise<void> {
       }
     }
   }
-  console.log(
-    `load after: ${os
-      .loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')}`,
-  );
+  console.log(`load after: ${load()}`);
   console.log(
     `${what}: ${rounds} rounds of ${n}, erl client (median of rounds, min, max; beamlink server: CPU ms and minor page faults per round, medians)`,
   );
