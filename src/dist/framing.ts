@@ -183,14 +183,9 @@ export class FrameReader {
    * length over `maxFrame` (the reader is then unusable: close the connection).
    */
   next(): Buffer | typeof TICK | undefined {
-    const hs = this.hs;
-    if (this.total < hs) return undefined;
-    const length = hs === 2 ? this.peekU16() : this.peekU32();
-    if (hs === 4 && length > this.maxFrame) throw new FrameTooLargeError(length, this.maxFrame);
-    if (this.total < hs + length) return undefined;
-    this.skip(hs);
-    if (length === 0) return TICK;
-    return this.take(length);
+    const f = this.nextInPlace() as Buffer | typeof TICK | undefined; // no SPLIT without asking
+    if (f === undefined || f === TICK) return f;
+    return this.frameStart === 0 && this.frameEnd === f.length ? f : f.subarray(this.frameStart, this.frameEnd);
   }
 
   /** Where the frame {@link FrameReader.nextInPlace} returned starts in the buffer it returned. */
