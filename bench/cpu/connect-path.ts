@@ -121,7 +121,7 @@ async function main(): Promise<void> {
           const r = await erl.eval(
             `lists:map(fun(_) -> erlang:disconnect_node('${to}'), ` +
               `(fun W() -> case lists:member('${to}', nodes(connected)) of true -> timer:sleep(5), W(); false -> ok end end)(), ` +
-              `timer:sleep(20), T0 = erlang:monotonic_time(microsecond), pong = net_adm:ping('${to}'), ` +
+              `timer:sleep(${Number(process.env.CONNECT_IDLE_MS ?? 20)}), T0 = erlang:monotonic_time(microsecond), pong = net_adm:ping('${to}'), ` +
               `erlang:monotonic_time(microsecond) - T0 end, lists:seq(1, ${k})).`,
             3_600_000,
           );

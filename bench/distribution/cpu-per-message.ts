@@ -7,6 +7,7 @@
 //
 //   flock /tmp/beamlink-bench.lock node --import tsx bench/distribution/cpu-per-message.ts
 //   CPM_ROUNDS=5 CPM_OTP=27 CPM_CASES=MiB,one-way ...
+// (CPM_TCP=all prints every TCP counter that moved, not only the chosen few.)
 // Besides CPU it prints, per message: the erl client's write syscalls and bytes, the
 // beamlink server's read() calls (erl's recv is not counted by /proc/<pid>/io), minor page
 // faults on both ends, and the TCP counters of each round (nstat: zero windows, retransmits,
@@ -167,7 +168,9 @@ try {
         };
         row.faults.push(df / c.per);
         row.tcp.push(
-          TCP.map((k) => `${k.replace(/^Tcp(Ext)?(TCP)?/, '')} ${tcp[k] ?? 0}`).join(' '),
+          (process.env.CPM_TCP === 'all' ? Object.keys(tcp).filter((k) => k.startsWith('Tcp') && tcp[k]) : TCP)
+            .map((k) => `${k.replace(/^Tcp(Ext)?(TCP)?/, '')} ${tcp[k] ?? 0}`)
+            .join(' '),
         );
         row.clientFaults.push(dcf / c.per);
         row.rate.push(rate);

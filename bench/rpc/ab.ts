@@ -24,7 +24,9 @@
 // the baseline row `BEAM↔BEAM`. The median of the rounds is printed per variant.
 // AB_BL=1 adds a beamlink↔beamlink row per variant (a second worker of it as the client).
 // Those rows also print the beamlink server's CPU time and minor page faults per round
-// (/proc/<pid>/stat, Linux; medians over the rounds).
+// (/proc/<pid>/stat, Linux; medians over the rounds). AB_SETTLE_MS pauses before each
+// measurement of these modes, so that none starts while the previous one's nodes are
+// still busy (collecting garbage, spinning).
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -69,6 +71,8 @@ const variants: Variant[] = process.argv.slice(2).map((arg) => {
 });
 if (variants.length === 0) throw new Error('usage: ab.ts label=flags [label@tree=flags ...]');
 const rounds = Number(process.env.AB_ROUNDS ?? 20);
+/** Pause before each measurement (ms), for what the previous one left running to finish. */
+const settleMs = Number(process.env.AB_SETTLE_MS ?? 0);
 const what = process.env.AB_WHAT ?? 'rpc';
 const erlOnly: Record<string, (to: string, n: number) => string> = {
   connect: (to, k) => `dist_bench:connect_times('${to}', ${k}).`,
@@ -296,6 +300,7 @@ async function erlOnlyRounds(client: ErlangPeer, otp: string): Promise<void> {
   for (let r = -1; r < rounds; r++) {
     const order = r % 2 === 0 ? targets : [...targets].reverse();
     for (const t of order) {
+      if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs));
       const before = procStat(t.pid);
       const v = t.blClient
         ? await blRun[what]!(t.blClient, t.node)
