@@ -5,6 +5,7 @@
 -module(dist_bench).
 -behaviour(gen_server).
 -export([serve/0, sink_loop/0, one_way/4, call_lat/3, call_par/3, rpc_lat/3, connect_times/2, connect_times/3]).
+-export([tcp_bulk_server/1, tcp_bulk_recv/2, tcp_echo_server/0, tcp_connect_times/3]).
 -export([init/1, handle_call/3, handle_cast/2]).
 
 serve() ->
@@ -98,3 +99,86 @@ wait_gone(Node) ->
         true -> timer:sleep(5), wait_gone(Node);
         false -> ok
     end.
+
+%% ---- bare gen_tcp, no distribution: the floor under the BEAM-facing rows ----------
+%% (bench/distribution/dist.bench.ts, `dist floor BEAM`: the same measurements against a
+%% bare Node.js process, floor.ts's servers and receivers, and against erl.)
+
+%% Listens on loopback; each connection gets MiB frames of 1 MiB with a 4-byte length
+%% ({packet, 4}), then the write side is shut and the socket closed once the peer has.
+%% Connections are served one after the other. Returns the port.
+tcp_bulk_server(MiB) ->
+    {ok, L} = gen_tcp:listen(0, [binary, {packet, 4}, {active, false}, {nodelay, true},
+                                 {ip, {127, 0, 0, 1}}, {reuseaddr, true}]),
+    {ok, Port} = inet:port(L),
+    Frame = binary:copy(<<255>>, 1 bsl 20),
+    Pid = spawn(fun() -> bulk_accept(L, Frame, MiB) end),
+    ok = gen_tcp:controlling_process(L, Pid),
+    Port.
+
+bulk_accept(L, Frame, MiB) ->
+    {ok, S} = gen_tcp:accept(L),
+    [ok = gen_tcp:send(S, Frame) || _ <- lists:seq(1, MiB)],
+    ok = gen_tcp:shutdown(S, write),
+    _ = gen_tcp:recv(S, 0, 60000),
+    gen_tcp:close(S),
+    bulk_accept(L, Frame, MiB).
+
+%% Receives MiB frames of 1 MiB from Port ({packet, 4}, passive: each frame read into its
+%% own binary, as the distribution reads them): GB/s from the connect to the last frame.
+tcp_bulk_recv(Port, MiB) ->
+    T0 = erlang:monotonic_time(),
+    {ok, S} = gen_tcp:connect({127, 0, 0, 1}, Port,
+                              [binary, {packet, 4}, {active, false}, {nodelay, true}]),
+    ok = recv_frames(S, MiB),
+    T = erlang:monotonic_time() - T0,
+    gen_tcp:close(S),
+    MiB * (1 bsl 20) / (erlang:convert_time_unit(T, native, microsecond) / 1.0e6) / 1.0e9.
+
+recv_frames(_, 0) -> ok;
+recv_frames(S, K) ->
+    {ok, <<_:(1 bsl 20)/binary>>} = gen_tcp:recv(S, 0),
+    recv_frames(S, K - 1).
+
+%% Listens on loopback and echoes what each connection sends after its first byte ($p),
+%% as floor.ts's server does; connections are served one after the other. Returns the port.
+tcp_echo_server() ->
+    {ok, L} = gen_tcp:listen(0, [binary, {active, false}, {nodelay, true},
+                                 {ip, {127, 0, 0, 1}}, {reuseaddr, true}]),
+    {ok, Port} = inet:port(L),
+    Pid = spawn(fun() -> echo_accept(L) end),
+    ok = gen_tcp:controlling_process(L, Pid),
+    Port.
+
+echo_accept(L) ->
+    {ok, S} = gen_tcp:accept(L),
+    echo(S, true),
+    echo_accept(L).
+
+echo(S, First) ->
+    case gen_tcp:recv(S, 0) of
+        {ok, <<$p, Rest/binary>>} when First ->
+            Rest =/= <<>> andalso gen_tcp:send(S, Rest),
+            echo(S, false);
+        {ok, B} ->
+            ok = gen_tcp:send(S, B),
+            echo(S, false);
+        {error, _} ->
+            gen_tcp:close(S)
+    end.
+
+%% K times, each after SleepMs of idle time: connect to Port on loopback, 12 bytes there
+%% and back, close. Returns the median in milliseconds (connect to the echo).
+tcp_connect_times(Port, K, SleepMs) ->
+    Ts = [begin
+              timer:sleep(SleepMs),
+              T0 = erlang:monotonic_time(microsecond),
+              {ok, S} = gen_tcp:connect({127, 0, 0, 1}, Port,
+                                        [binary, {active, false}, {nodelay, true}]),
+              ok = gen_tcp:send(S, <<"p", 0:96>>),
+              {ok, <<0:96>>} = gen_tcp:recv(S, 12),
+              T = erlang:monotonic_time(microsecond) - T0,
+              gen_tcp:close(S),
+              T
+          end || _ <- lists:seq(1, K)],
+    lists:nth(K div 2 + 1, lists:sort(Ts)) / 1000.

@@ -168,7 +168,10 @@ try {
         };
         row.faults.push(df / c.per);
         row.tcp.push(
-          (process.env.CPM_TCP === 'all' ? Object.keys(tcp).filter((k) => k.startsWith('Tcp') && tcp[k]) : TCP)
+          (process.env.CPM_TCP === 'all'
+            ? Object.keys(tcp).filter((k) => k.startsWith('Tcp') && tcp[k])
+            : TCP
+          )
             .map((k) => `${k.replace(/^Tcp(Ext)?(TCP)?/, '')} ${tcp[k] ?? 0}`)
             .join(' '),
         );

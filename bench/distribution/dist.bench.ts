@@ -16,11 +16,16 @@
  * Targets: beamlink↔beamlink at least 2x BEAM's one-way rate, call p50/p99 at or below
  * BEAM's, 16-caller rate at least BEAM's, half its bulk bandwidth; beamlink↔BEAM (both
  * directions) no slower than BEAM↔BEAM on every metric. `dist floor` measures two bare
- * Node.js processes over TCP (floor.ts), the floor under any of them.
+ * Node.js processes over TCP (floor.ts), the floor under any of them. `dist floor BEAM`
+ * measures bare sockets with erl on the sending or dialling side (gen_tcp, no
+ * distribution): to a bare Node.js process and to another erl, the floor under the
+ * BEAM→beamlink column's 1 MiB and connect rows.
  */
+import { ErlangPeer, erlangReleases } from '../../test/support/erlang-peer.ts';
 import type { BenchScenario, ScenarioContext, ScenarioRow } from '../registry.ts';
 import {
   columnsOf,
+  loadBeamModule,
   measureAll,
   onPair,
   startCluster,
@@ -181,6 +186,78 @@ async function floor(ctx: ScenarioContext): Promise<ScenarioRow[]> {
   }
 }
 
+const BEAM_TO_NODE = 'BEAM→Node (TCP)';
+const BEAM_TCP = 'BEAM↔BEAM (TCP)';
+
+/**
+ * Bare sockets with erl on one side (dist_bench.erl's gen_tcp functions): 1 MiB frames sent
+ * by erl and received by a bare Node process (floor.ts's onread receiver, the kernel
+ * reading into each frame's buffer) or by another erl ({packet, 4}, one binary per frame);
+ * and erl dialling, after 20 ms idle, a bare Node echo server or an erl one (connect, 12
+ * bytes there and back). Columns in turn, the order alternating per repeat.
+ */
+async function beamFloor(ctx: ScenarioContext): Promise<ScenarioRow[]> {
+  const release =
+    ctx.otp === undefined ? erlangReleases()[0] : erlangReleases().find((r) => r.otp === ctx.otp);
+  if (!release) throw new Error(`no erl release for OTP ${ctx.otp ?? '(any)'} on this machine`);
+  const [node, server, client] = await Promise.all([
+    startWorker(),
+    ErlangPeer.start({ release }),
+    ErlangPeer.start({ release }),
+  ]);
+  try {
+    await Promise.all([loadBeamModule(server, 'dist_bench'), loadBeamModule(client, 'dist_bench')]);
+    const mib = ctx.quick ? 32 : 256;
+    const k = ctx.quick ? 5 : 15;
+    const bulkPort = Number(await server.eval(`dist_bench:tcp_bulk_server(${mib}).`));
+    const echoPort = Number(await server.eval('dist_bench:tcp_echo_server().'));
+    const nodeEcho = await node.call<number>('floorServer');
+    type Runs = Record<string, () => Promise<number>>;
+    const evalNumber = async (expr: string) => Number(await client.eval(expr, 600_000));
+    const measures: Record<'bulk' | 'connect', Runs> = {
+      bulk: {
+        [BEAM_TO_NODE]: () => node.call<number>('floorBulk', bulkPort, mib, 'onread'),
+        [BEAM_TCP]: () => evalNumber(`dist_bench:tcp_bulk_recv(${bulkPort}, ${mib}).`),
+      },
+      connect: {
+        [BEAM_TO_NODE]: () => evalNumber(`dist_bench:tcp_connect_times(${nodeEcho}, ${k}, 20).`),
+        [BEAM_TCP]: () => evalNumber(`dist_bench:tcp_connect_times(${echoPort}, ${k}, 20).`),
+      },
+    };
+    const got: Record<'bulk' | 'connect', Record<string, number[]>> = {
+      bulk: { [BEAM_TO_NODE]: [], [BEAM_TCP]: [] },
+      connect: { [BEAM_TO_NODE]: [], [BEAM_TCP]: [] },
+    };
+    for (let r = -1; r < ctx.repeat; r++) {
+      const order = r % 2 === 0 ? [BEAM_TO_NODE, BEAM_TCP] : [BEAM_TCP, BEAM_TO_NODE];
+      for (const what of ['bulk', 'connect'] as const) {
+        for (const col of order) {
+          const v = await measures[what][col]!();
+          if (r >= 0) got[what][col]!.push(v);
+        }
+      }
+    }
+    const values = (m: Record<string, number[]>) =>
+      Object.fromEntries(Object.entries(m).map(([col, v]) => [col, median(v)]));
+    return [
+      {
+        name: '1 MiB frames sent by erl, received',
+        unit: 'GB/s',
+        higherIsBetter: true,
+        values: values(got.bulk),
+      },
+      {
+        name: 'connect + 12-byte echo after 20 ms idle, erl dialling (median)',
+        unit: 'ms',
+        higherIsBetter: false,
+        values: values(got.connect),
+      },
+    ];
+  } finally {
+    await Promise.all([node.stop(), server.stop(), client.stop()]);
+  }
+}
+
 export const scenarios: BenchScenario[] = [
   {
     name: 'dist',
@@ -190,4 +267,11 @@ export const scenarios: BenchScenario[] = [
     run: dist,
   },
   { name: 'dist floor', columns: [FLOOR], baseline: FLOOR, repeats: true, run: floor },
+  {
+    name: 'dist floor BEAM',
+    columns: [BEAM_TO_NODE, BEAM_TCP],
+    baseline: BEAM_TCP,
+    repeats: true,
+    run: beamFloor,
+  },
 ];

@@ -220,8 +220,22 @@ function onreadOptions(frame: (buf: Buffer) => void) {
   };
 }
 
+/**
+ * Lets glibc keep freed heap for reuse (one 31 MiB buffer allocated and dropped; see
+ * src/dist/malloc-tune.ts, which beamlink's connections do the same with): without it
+ * every fresh 1 MiB frame buffer faults its pages in again, and the floor would measure
+ * page faults.
+ */
+let mallocTuned = false;
+function tuneMalloc(): void {
+  if (mallocTuned) return;
+  mallocTuned = true;
+  Buffer.allocUnsafeSlow(31 * MIB)[0] = 0;
+}
+
 /** Receives `mib` 1 MiB frames from floorBulkServer's `port`: GB/s from the first byte to the last frame. */
 async function floorBulk(port: number, mib: number, how: 'data' | 'onread'): Promise<number> {
+  tuneMalloc();
   let got = 0;
   let t0 = 0;
   let check = 0;
