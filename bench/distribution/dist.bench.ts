@@ -17,9 +17,9 @@
  * BEAM's, 16-caller rate at least BEAM's, half its bulk bandwidth; beamlink↔BEAM (both
  * directions) no slower than BEAM↔BEAM on every metric. `dist floor` measures two bare
  * Node.js processes over TCP (floor.ts), the floor under any of them. `dist floor BEAM`
- * measures bare sockets with erl on the sending or dialling side (gen_tcp, no
- * distribution): to a bare Node.js process and to another erl, the floor under the
- * BEAM→beamlink column's 1 MiB and connect rows.
+ * measures bare sockets between a Node.js process and erl (gen_tcp, no distribution),
+ * both ways, and between two erl: the floor under the beamlink↔BEAM columns' 1 MiB and
+ * connect rows.
  */
 import { ErlangPeer, erlangReleases } from '../../test/support/erlang-peer.ts';
 import type { BenchScenario, ScenarioContext, ScenarioRow } from '../registry.ts';
@@ -186,15 +186,17 @@ async function floor(ctx: ScenarioContext): Promise<ScenarioRow[]> {
   }
 }
 
+const NODE_TO_BEAM = 'Node→BEAM (TCP)';
 const BEAM_TO_NODE = 'BEAM→Node (TCP)';
 const BEAM_TCP = 'BEAM↔BEAM (TCP)';
 
 /**
- * Bare sockets with erl on one side (dist_bench.erl's gen_tcp functions): 1 MiB frames sent
- * by erl and received by a bare Node process (floor.ts's onread receiver, the kernel
- * reading into each frame's buffer) or by another erl ({packet, 4}, one binary per frame);
- * and erl dialling, after 20 ms idle, a bare Node echo server or an erl one (connect, 12
- * bytes there and back). Columns in turn, the order alternating per repeat.
+ * Bare sockets between a Node process and erl, and between two erl (dist_bench.erl's
+ * gen_tcp functions, floor.ts's commands): 1 MiB frames (received by floor.ts's onread
+ * receiver, the kernel reading into each frame's buffer, or by erl with {packet, 4}, one
+ * binary per frame), and connect + 12 bytes there and back after 20 ms idle to an echo
+ * server. Columns name the sender or the dialling side first. The columns in turn, the
+ * order changing per repeat.
  */
 async function beamFloor(ctx: ScenarioContext): Promise<ScenarioRow[]> {
   const release =
@@ -212,24 +214,30 @@ async function beamFloor(ctx: ScenarioContext): Promise<ScenarioRow[]> {
     const bulkPort = Number(await server.eval(`dist_bench:tcp_bulk_server(${mib}).`));
     const echoPort = Number(await server.eval('dist_bench:tcp_echo_server().'));
     const nodeEcho = await node.call<number>('floorServer');
+    const nodeBulk = await node.call<number>('floorBulkServer', mib);
     type Runs = Record<string, () => Promise<number>>;
     const evalNumber = async (expr: string) => Number(await client.eval(expr, 600_000));
     const measures: Record<'bulk' | 'connect', Runs> = {
       bulk: {
+        [NODE_TO_BEAM]: () => evalNumber(`dist_bench:tcp_bulk_recv(${nodeBulk}, ${mib}).`),
         [BEAM_TO_NODE]: () => node.call<number>('floorBulk', bulkPort, mib, 'onread'),
         [BEAM_TCP]: () => evalNumber(`dist_bench:tcp_bulk_recv(${bulkPort}, ${mib}).`),
       },
       connect: {
+        [NODE_TO_BEAM]: () => node.call<number>('floorConnect', echoPort, k, 20),
         [BEAM_TO_NODE]: () => evalNumber(`dist_bench:tcp_connect_times(${nodeEcho}, ${k}, 20).`),
         [BEAM_TCP]: () => evalNumber(`dist_bench:tcp_connect_times(${echoPort}, ${k}, 20).`),
       },
     };
+    const columns = [NODE_TO_BEAM, BEAM_TO_NODE, BEAM_TCP];
     const got: Record<'bulk' | 'connect', Record<string, number[]>> = {
-      bulk: { [BEAM_TO_NODE]: [], [BEAM_TCP]: [] },
-      connect: { [BEAM_TO_NODE]: [], [BEAM_TCP]: [] },
+      bulk: { [NODE_TO_BEAM]: [], [BEAM_TO_NODE]: [], [BEAM_TCP]: [] },
+      connect: { [NODE_TO_BEAM]: [], [BEAM_TO_NODE]: [], [BEAM_TCP]: [] },
     };
     for (let r = -1; r < ctx.repeat; r++) {
-      const order = r % 2 === 0 ? [BEAM_TO_NODE, BEAM_TCP] : [BEAM_TCP, BEAM_TO_NODE];
+      // rotated by one each repeat, reversed every other one (as measureAll does)
+      const rotated = columns.map((_, i) => columns[(i + r + 3) % 3]!);
+      const order = r % 2 === 0 ? rotated : rotated.reverse();
       for (const what of ['bulk', 'connect'] as const) {
         for (const col of order) {
           const v = await measures[what][col]!();
@@ -241,13 +249,13 @@ async function beamFloor(ctx: ScenarioContext): Promise<ScenarioRow[]> {
       Object.fromEntries(Object.entries(m).map(([col, v]) => [col, median(v)]));
     return [
       {
-        name: '1 MiB frames sent by erl, received',
+        name: '1 MiB frames, sent and received',
         unit: 'GB/s',
         higherIsBetter: true,
         values: values(got.bulk),
       },
       {
-        name: 'connect + 12-byte echo after 20 ms idle, erl dialling (median)',
+        name: 'connect + 12-byte echo after 20 ms idle (median)',
         unit: 'ms',
         higherIsBetter: false,
         values: values(got.connect),
@@ -269,7 +277,7 @@ export const scenarios: BenchScenario[] = [
   { name: 'dist floor', columns: [FLOOR], baseline: FLOOR, repeats: true, run: floor },
   {
     name: 'dist floor BEAM',
-    columns: [BEAM_TO_NODE, BEAM_TCP],
+    columns: [NODE_TO_BEAM, BEAM_TO_NODE, BEAM_TCP],
     baseline: BEAM_TCP,
     repeats: true,
     run: beamFloor,

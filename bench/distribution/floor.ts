@@ -271,12 +271,43 @@ async function floorBulk(port: number, mib: number, how: 'data' | 'onread'): Pro
   return gbps;
 }
 
+/**
+ * `k` times, each after `idleMs` of idle time: connect to `port` on loopback, 12 bytes
+ * there and back (after the `p` that floorServer's echo mode, or dist_bench.erl's
+ * tcp_echo_server, expects), close. The median in milliseconds, connect to the echo.
+ */
+async function floorConnect(port: number, k: number, idleMs: number): Promise<number> {
+  const ms: number[] = [];
+  const msg = Buffer.alloc(13);
+  msg[0] = 0x70;
+  for (let i = 0; i < k; i++) {
+    await new Promise((r) => setTimeout(r, idleMs));
+    const t0 = performance.now();
+    const s = connect({ port, host: '127.0.0.1', noDelay: true });
+    await once(s, 'connect');
+    let got = 0;
+    const echoed = new Promise<void>((resolve) => {
+      s.on('data', (b: Buffer) => {
+        got += b.length;
+        if (got >= 12) resolve();
+      });
+    });
+    s.write(msg);
+    await echoed;
+    ms.push(performance.now() - t0);
+    s.destroy();
+  }
+  ms.sort((a, b) => a - b);
+  return ms[k >> 1]!;
+}
+
 export const floorCommands = {
   floorServer,
   floorPing,
   floorFrames,
   floorBulkServer,
   floorBulk,
+  floorConnect,
   floorStop: () => {
     server?.close();
     bulkServer?.close();
