@@ -16,6 +16,11 @@
  * - `erl-out`: the beamlink node pings the erl node N times after a disconnect: this
  *   process is the initiator only (beamlink→BEAM).
  * - `bl`: two beamlink nodes in this process, one pinging the other: both sides.
+ * - `erl-erl`: the baseline of `erl-in`: the erl node pings a second erl node the same way;
+ *   CPU and page faults are then the accepting erl's (from /proc; its schedulers' busy
+ *   wait is in its CPU time).
+ *
+ * `CONNECT_IDLE_MS` (default 20) sets the idle time before each of erl's pings.
  *
  * It prints, per connect, CPU time (user, system) and minor page faults of this process,
  * and the median ping time in µs (as erl's `connect_times` or the worker's `connect`
@@ -32,7 +37,7 @@
  *
  * @module
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -79,6 +84,8 @@ async function main(): Promise<void> {
         }
       });
     });
+  /** The accepting erl node's OS pid in `erl-erl` mode (its CPU is reported, not ours). */
+  let serverPid: number | undefined;
   /** Each ping's time in µs (the median is printed). */
   const times: number[] = [];
   /** `k` times: `from` disconnects `to`, both see it gone, then `from` pings `to`. */
@@ -102,7 +109,7 @@ async function main(): Promise<void> {
       const b = await start();
       stops.push(() => b.stop());
       run = (k) => pings(a, b.name, k, b);
-    } else if (mode === 'erl-in' || mode === 'erl-out') {
+    } else if (mode === 'erl-in' || mode === 'erl-out' || mode === 'erl-erl') {
       const otp = process.env['CONNECT_OTP'] ?? '25';
       const release = erlangReleases().find((r) => String(r.otp) === otp);
       if (!release) throw new Error(`no OTP ${otp} here`);
@@ -113,10 +120,21 @@ async function main(): Promise<void> {
         cookie,
       });
       stops.push(() => erl.stop());
+      let to = a.name;
+      if (mode === 'erl-erl') {
+        const server = await ErlangPeer.start({
+          release,
+          epmdPort: epmd.port,
+          sname: uniqueName('cperl'),
+          cookie,
+        });
+        stops.push(() => server.stop());
+        to = server.node;
+        serverPid = server.osPid;
+      }
       if (mode === 'erl-out') {
         run = (k) => pings(a, erl.node, k);
       } else {
-        const to = a.name;
         run = async (k) => {
           const r = await erl.eval(
             `lists:map(fun(_) -> erlang:disconnect_node('${to}'), ` +
@@ -135,10 +153,11 @@ async function main(): Promise<void> {
     }
     await run(WARM);
     times.length = 0;
-    const r0 = process.resourceUsage();
+    const usage = () => (serverPid === undefined ? process.resourceUsage() : usageOf(serverPid));
+    const r0 = usage();
     const t0 = performance.now();
     await run(N);
-    const r1 = process.resourceUsage();
+    const r1 = usage();
     const per = (k: 'userCPUTime' | 'systemCPUTime' | 'minorPageFault') =>
       Math.round((r1[k] - r0[k]) / N);
     console.log(
@@ -156,6 +175,22 @@ async function main(): Promise<void> {
     for (const stop of stops.reverse()) await stop();
     await epmd.stop();
   }
+}
+
+/** CPU µs and minor faults of another process so far, from /proc (clock ticks of 1/100 s). */
+function usageOf(pid: number): {
+  userCPUTime: number;
+  systemCPUTime: number;
+  minorPageFault: number;
+} {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  const tick = 1e6 / 100;
+  return {
+    minorPageFault: Number(fields[7]),
+    userCPUTime: Number(fields[11]) * tick,
+    systemCPUTime: Number(fields[12]) * tick,
+  };
 }
 
 main().then(
