@@ -113,22 +113,20 @@ async function main(): Promise<void> {
       const otp = process.env['CONNECT_OTP'] ?? '25';
       const release = erlangReleases().find((r) => String(r.otp) === otp);
       if (!release) throw new Error(`no OTP ${otp} here`);
-      const erl = await ErlangPeer.start({
-        release,
-        epmdPort: epmd.port,
-        sname: uniqueName('cperl'),
-        cookie,
-      });
-      stops.push(() => erl.stop());
-      let to = a.name;
-      if (mode === 'erl-erl') {
-        const server = await ErlangPeer.start({
+      const startErl = async () => {
+        const peer = await ErlangPeer.start({
           release,
           epmdPort: epmd.port,
           sname: uniqueName('cperl'),
           cookie,
         });
-        stops.push(() => server.stop());
+        stops.push(() => peer.stop());
+        return peer;
+      };
+      const erl = await startErl();
+      let to = a.name;
+      if (mode === 'erl-erl') {
+        const server = await startErl();
         to = server.node;
         serverPid = server.osPid;
       }
