@@ -5,7 +5,9 @@
 // length + 1 MiB) received into a fresh buffer per frame, the receive side of a 1 MiB binary
 // without any codec, two ways: `data` (Node's 'data' chunks copied into the frame buffer,
 // what the dist connection does) and `onread` (net.connect's onread option, the kernel
-// reading straight into the frame buffer). Commands of node-worker.ts.
+// reading straight into the frame buffer), in a process that keeps its freed heap (see
+// tuneMalloc). floorConnect dials an echo server after idle time (connect + 12 bytes),
+// for the `dist floor BEAM` rows against erl. Commands of node-worker.ts.
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
