@@ -37,9 +37,10 @@
  *
  * @module
  */
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { procStat } from '../proc.ts';
 
 process.env['BEAMLINK_BUSY_WAIT'] ??= '0';
 
@@ -175,20 +176,14 @@ async function main(): Promise<void> {
   }
 }
 
-/** CPU µs and minor faults of another process so far, from /proc (clock ticks of 1/100 s). */
+/** CPU µs and minor faults of another process so far, as `process.resourceUsage()` names them. */
 function usageOf(pid: number): {
   userCPUTime: number;
   systemCPUTime: number;
   minorPageFault: number;
 } {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  const tick = 1e6 / 100;
-  return {
-    minorPageFault: Number(fields[7]),
-    userCPUTime: Number(fields[11]) * tick,
-    systemCPUTime: Number(fields[12]) * tick,
-  };
+  const s = procStat(pid);
+  return { userCPUTime: s.user * 1e6, systemCPUTime: s.system * 1e6, minorPageFault: s.faults };
 }
 
 main().then(

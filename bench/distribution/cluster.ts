@@ -12,6 +12,7 @@ import {
   ErlangPeer,
   erlangReleases,
   uniqueName,
+  type ErlangRelease,
 } from '../../test/support/erlang-peer.ts';
 import type { ScenarioContext, ScenarioRow } from '../registry.ts';
 import type { Latency } from './node-worker.ts';
@@ -143,14 +144,27 @@ export interface Cluster {
 }
 
 /**
+ * The erl release `ctx.otp` names (BENCH_OTP), else the host's first.
+ *
+ * @example
+ * ```ts
+ * const peer = await ErlangPeer.start({ release: releaseFor(ctx) });
+ * ```
+ */
+export function releaseFor(ctx: ScenarioContext): ErlangRelease {
+  const release =
+    ctx.otp === undefined ? erlangReleases()[0] : erlangReleases().find((r) => r.otp === ctx.otp);
+  if (!release) throw new Error(`no erl release for OTP ${ctx.otp ?? '(any)'} on this machine`);
+  return release;
+}
+
+/**
  * Starts the four nodes on a private epmd (BENCH_OTP picks the erl release) and connects
  * every pair once. erl runs without prevent_overlapping_partitions, so that the connect
  * measurements (disconnect, ping) do not make global cut the other connections.
  */
 export async function startCluster(ctx: ScenarioContext): Promise<Cluster> {
-  const release =
-    ctx.otp === undefined ? erlangReleases()[0] : erlangReleases().find((r) => r.otp === ctx.otp);
-  if (!release) throw new Error(`no erl release for OTP ${ctx.otp ?? '(any)'} on this machine`);
+  const release = releaseFor(ctx);
   console.log(`(erl nodes: ${release.label}; beamlink nodes: Node ${process.version})`);
   console.log('');
   const epmd = await EpmdProcess.start();

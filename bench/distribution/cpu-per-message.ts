@@ -14,17 +14,17 @@
 // out-of-order queueing).
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { CLOCK_TICKS, procStat } from '../proc.ts';
 import { startCluster, type Side } from './cluster.ts';
 
 const rounds = Number(process.env.CPM_ROUNDS ?? 3);
 const otp = process.env.CPM_OTP === undefined ? undefined : Number(process.env.CPM_OTP);
-const ticks = Number(execSync('getconf CLK_TCK').toString().trim());
+const ticks = CLOCK_TICKS;
 
 /** user+system CPU seconds of a process and its threads. */
 function cpuOf(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / ticks;
+  const s = procStat(pid);
+  return s.user + s.system;
 }
 
 /** TCP counters since the last call (nstat keeps the previous values). */
@@ -53,10 +53,7 @@ const TCP = [
 ];
 
 /** minor page faults of a process so far. */
-function faultsOf(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(f.slice(f.lastIndexOf(')') + 2).split(' ')[7]);
-}
+const faultsOf = (pid: number): number => procStat(pid).faults;
 
 /** write and read syscalls and bytes written of a process so far (/proc/<pid>/io). */
 function ioOf(pid: number): { syscw: number; syscr: number; wchar: number } {

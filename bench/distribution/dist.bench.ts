@@ -21,13 +21,14 @@
  * both ways, and between two erl: the floor under the beamlink↔BEAM columns' 1 MiB and
  * connect rows.
  */
-import { ErlangPeer, erlangReleases } from '../../test/support/erlang-peer.ts';
+import { ErlangPeer } from '../../test/support/erlang-peer.ts';
 import type { BenchScenario, ScenarioContext, ScenarioRow } from '../registry.ts';
 import {
   columnsOf,
   loadBeamModule,
   measureAll,
   onPair,
+  releaseFor,
   startCluster,
   startWorker,
   tunedFlags,
@@ -199,9 +200,7 @@ const BEAM_TCP = 'BEAM↔BEAM (TCP)';
  * order changing per repeat.
  */
 async function beamFloor(ctx: ScenarioContext): Promise<ScenarioRow[]> {
-  const release =
-    ctx.otp === undefined ? erlangReleases()[0] : erlangReleases().find((r) => r.otp === ctx.otp);
-  if (!release) throw new Error(`no erl release for OTP ${ctx.otp ?? '(any)'} on this machine`);
+  const release = releaseFor(ctx);
   const [node, server, client] = await Promise.all([
     startWorker(),
     ErlangPeer.start({ release }),

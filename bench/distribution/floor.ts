@@ -5,11 +5,12 @@
 // length + 1 MiB) received into a fresh buffer per frame, the receive side of a 1 MiB binary
 // without any codec, two ways: `data` (Node's 'data' chunks copied into the frame buffer,
 // what the dist connection does) and `onread` (net.connect's onread option, the kernel
-// reading straight into the frame buffer), in a process that keeps its freed heap (see
-// tuneMalloc). floorConnect dials an echo server after idle time (connect + 12 bytes),
+// reading straight into the frame buffer), in a process that keeps its freed heap
+// (src/dist/malloc-tune.ts). floorConnect dials an echo server after idle time (connect + 12 bytes),
 // for the `dist floor BEAM` rows against erl. Commands of node-worker.ts.
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { largeFrameReceived } from '../../src/dist/malloc-tune.ts';
 
 let server: Server | undefined;
 
@@ -222,22 +223,12 @@ function onreadOptions(frame: (buf: Buffer) => void) {
   };
 }
 
-/**
- * Lets glibc keep freed heap for reuse (one 31 MiB buffer allocated and dropped; see
- * src/dist/malloc-tune.ts, which beamlink's connections do the same with): without it
- * every fresh 1 MiB frame buffer faults its pages in again, and the floor would measure
- * page faults.
- */
-let mallocTuned = false;
-function tuneMalloc(): void {
-  if (mallocTuned) return;
-  mallocTuned = true;
-  Buffer.allocUnsafeSlow(31 * MIB)[0] = 0;
-}
-
 /** Receives `mib` 1 MiB frames from floorBulkServer's `port`: GB/s from the first byte to the last frame. */
 async function floorBulk(port: number, mib: number, how: 'data' | 'onread'): Promise<number> {
-  tuneMalloc();
+  // Let glibc keep freed heap for reuse, as beamlink's connections do on their first large
+  // frame: without it every fresh 1 MiB frame buffer faults its pages in again, and the
+  // floor would measure page faults.
+  largeFrameReceived();
   let got = 0;
   let t0 = 0;
   let check = 0;

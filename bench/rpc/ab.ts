@@ -29,11 +29,11 @@
 // still busy (collecting garbage, spinning).
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleTo } from '../build.ts';
+import { procStat } from '../proc.ts';
 import {
   EpmdProcess,
   ErlangPeer,
@@ -126,12 +126,11 @@ const load = (): string =>
     .join(' ');
 
 /** CPU seconds (user + system) and minor page faults of a process so far; undefined off Linux. */
-function procStat(pid: number | undefined): { cpu: number; faults: number } | undefined {
+function serverStat(pid: number | undefined): { cpu: number; faults: number } | undefined {
   if (pid === undefined) return undefined;
   try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    return { cpu: (Number(fields[11]) + Number(fields[12])) / 100, faults: Number(fields[7]) };
+    const s = procStat(pid);
+    return { cpu: s.user + s.system, faults: s.faults };
   } catch {
     return undefined;
   }
@@ -301,11 +300,11 @@ async function erlOnlyRounds(client: ErlangPeer, otp: string): Promise<void> {
     const order = r % 2 === 0 ? targets : [...targets].reverse();
     for (const t of order) {
       if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs));
-      const before = procStat(t.pid);
+      const before = serverStat(t.pid);
       const v = t.blClient
         ? await blRun[what]!(t.blClient, t.node)
         : Number(await client.eval(erlOnly[what]!(t.node, n), 600_000));
-      const after = procStat(t.pid);
+      const after = serverStat(t.pid);
       if (r >= 0) {
         t.got.push(v);
         if (before && after) {
