@@ -8,11 +8,18 @@
 //   flock /tmp/beamlink-bench.lock node --import tsx bench/distribution/cpu-per-message.ts
 //   CPM_ROUNDS=5 CPM_OTP=27 CPM_CASES=MiB,one-way ...
 // (CPM_TCP=all prints every TCP counter that moved, not only the chosen few.)
+// CPM_PERF=DIR records the erl client with `perf record -e cpu-clock -g` during every
+// measured round, one file per case, target and round (DIR/<case>-<target>-<round>.data),
+// so `perf report -i F --sort sym` shows where the client's extra time per message goes.
+// CPM_SS=1 prints, after every round, the erl client's TCP sockets as `ss -ti` shows them
+// (congestion window, segments, windows), to compare the sender's state in the two targets.
+// CPM_SYSCALLS=1 counts the server's receive system calls (read, readv, recvfrom, recvmsg)
+// with `perf stat`, for erl servers too (their recvfrom is not in /proc/<pid>/io).
 // Besides CPU it prints, per message: the erl client's write syscalls and bytes, the
 // beamlink server's read() calls (erl's recv is not counted by /proc/<pid>/io), minor page
 // faults on both ends, and the TCP counters of each round (nstat: zero windows, retransmits,
 // out-of-order queueing).
-import { execSync } from 'node:child_process';
+import { execSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { CLOCK_TICKS, procStat } from '../proc.ts';
 import { startCluster, type Side } from './cluster.ts';
@@ -73,6 +80,63 @@ function erlPid(node: string): number {
   return Number(execSync(`pgrep -f 'beam.smp.*${short}'`).toString().split('\n')[0]);
 }
 
+/** Starts `perf record` on a pid when CPM_PERF names a directory; the result stops it. */
+function perfRecord(pid: number, name: string): (() => Promise<void>) | undefined {
+  const dir = process.env.CPM_PERF;
+  if (!dir) return undefined;
+  const file = `${dir}/${name.replace(/[^A-Za-z0-9]+/g, '_')}.data`;
+  const child = spawn(
+    'perf',
+    ['record', '-q', '-e', 'cpu-clock', '-g', '-p', String(pid), '-o', file],
+    {
+      stdio: 'ignore',
+    },
+  );
+  return () =>
+    new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGINT');
+    });
+}
+
+/** A process's established TCP sockets with `ss -ti`'s details, one line each. */
+function socketsOf(pid: number): string {
+  const lines = execSync('ss -tinpH state established', { encoding: 'utf8' }).split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]!.includes(`pid=${pid},`)) continue;
+    const [local, peer] = lines[i]!.trim().split(/\s+/).slice(2, 4);
+    const info = (lines[i + 1] ?? '').match(
+      /(cwnd|ssthresh|rtt|data_segs_out|data_segs_in|rcv_space|snd_wnd|rcv_wnd|delivered|retrans|bytes_acked):\S+/g,
+    );
+    out.push(`    ${local} -> ${peer} ${(info ?? []).join(' ')}`);
+  }
+  return out.join('\n');
+}
+
+/** Counts receive system calls of some pids with `perf stat` until the result is called. */
+function countReceives(pids: number[]): () => Promise<number> {
+  const events = ['read', 'readv', 'recvfrom', 'recvmsg'].map((e) => `syscalls:sys_enter_${e}`);
+  const child = spawn('perf', ['stat', '-x', ',', '-e', events.join(','), '-p', pids.join(',')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return () =>
+    new Promise((resolve) => {
+      child.once('exit', () =>
+        resolve(
+          err
+            .split('\n')
+            .map((l) => Number(l.split(',')[0]))
+            .filter(Number.isFinite)
+            .reduce((a, b) => a + b, 0),
+        ),
+      );
+      child.kill('SIGINT');
+    });
+}
+
 const cluster = await startCluster({ quick: false, otp, repeat: 1 } as never);
 try {
   const workers = execSync(`pgrep -f 'node-worker.mjs' -P ${process.pid}`)
@@ -129,6 +193,7 @@ try {
         faults: number[];
         clientFaults: number[];
         tcp: string[];
+        recvs: number[];
       }
     >();
     for (let r = -1; r < rounds; r++) {
@@ -141,7 +206,13 @@ try {
         const r0 = t.pids.reduce((a, p) => a + ioOf(p).syscr, 0);
         const w0 = t.pids.reduce((a, p) => a + ioOf(p).syscw, 0);
         tcpDelta();
+        const perf = r >= 0 ? perfRecord(clientPid, `${c.name}-${t.label}-${r}`) : undefined;
+        const recvs = process.env.CPM_SYSCALLS ? countReceives(t.pids) : undefined;
         const rate = await c.run(t.side.node);
+        await perf?.();
+        const received = await recvs?.();
+        if (process.env.CPM_SS && r >= 0)
+          console.log(`  [${t.label} round ${r}]\n${socketsOf(clientPid)}`);
         const tcp = tcpDelta();
         const dc = cpuOf(clientPid) - c0;
         const ds = t.pids.reduce((a, p) => a + cpuOf(p), 0) - s0;
@@ -162,8 +233,10 @@ try {
           faults: [],
           clientFaults: [],
           tcp: [],
+          recvs: [],
         };
         row.faults.push(df / c.per);
+        if (received !== undefined) row.recvs.push(received / c.per);
         row.tcp.push(
           (process.env.CPM_TCP === 'all'
             ? Object.keys(tcp).filter((k) => k.startsWith('Tcp') && tcp[k])
@@ -191,6 +264,11 @@ try {
       console.log(
         `  ${label.padEnd(16)} rate ${med(row.rate).toPrecision(4).padStart(9)}  erl client ${med(row.client).toFixed(2).padStart(8)}  server ${med(row.server).toFixed(2).padStart(8)}  per message: erl writes ${med(row.writes).toFixed(3)} (${med(row.bytes).toFixed(0)} B), server reads ${med(row.reads).toFixed(3)} writes ${med(row.serverWrites).toFixed(3)}, page faults erl ${med(row.clientFaults).toFixed(2)} server ${med(row.faults).toFixed(2)}`,
       );
+      if (row.recvs.length > 0) {
+        console.log(
+          `    server receive syscalls per message (perf stat): ${med(row.recvs).toFixed(3)}`,
+        );
+      }
       console.log(`    TCP per round: ${row.tcp.join(' | ')}`);
     }
   }

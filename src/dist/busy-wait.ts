@@ -22,12 +22,28 @@
  * {@link DEFAULT_BUSY_WAIT_US}; `0` turns it off. `BEAMLINK_BUSY_WAIT=<µs>` in the
  * environment sets the starting value.
  *
+ * Reading as soon as bytes arrive is right for a reply, wrong for a stream. A peer that
+ * writes many small messages back to back (a BEAM node writes one segment per message)
+ * would otherwise be read a message or two at a time; every read that empties the socket
+ * makes the kernel acknowledge at once, and every acknowledgement lets the sender put its
+ * next message in a segment of its own rather than add it to one still queued. On
+ * loopback the sender pays for each segment and for our side's receive of it: an erl
+ * node sending to beamlink spent 20–30% more CPU per message than sending to erl, whose
+ * receiver reads about a third as often. So when bytes were read in two turns in a row,
+ * the next poll waits {@link readGap} microseconds (default {@link DEFAULT_READ_GAP_US},
+ * `BEAMLINK_READ_GAP=<µs>` in the environment): the stream is read in fewer, larger
+ * reads. A request with its reply in between is never delayed, and writes are flushed
+ * before the wait ({@link flushInTurn}).
+ *
  * @module
  */
 import { performance } from 'node:perf_hooks';
 
 /** The default busy-wait window in microseconds (BEAM's `+sbwt medium` is of this order). */
 export const DEFAULT_BUSY_WAIT_US = 200;
+
+/** The default pause before the next read of a stream, in microseconds (see the module doc). */
+export const DEFAULT_READ_GAP_US = 25;
 
 /** How long one turn busy waits in JavaScript before it polls again (fewer turns, less garbage). */
 const TURN_MS = 0.002;
@@ -43,6 +59,12 @@ const BACKOFF_MIN_MS = 20;
 const BACKOFF_MAX_MS = 1000;
 
 let windowMs = initialWindow();
+let gapMs = microsFromEnv('BEAMLINK_READ_GAP', DEFAULT_READ_GAP_US) / 1000;
+/** Bytes were read since the last turn; and in the turn before it. */
+let reading = false;
+let readLastTurn = false;
+/** Flushes to run at the start of the next turn (see {@link flushInTurn}). */
+const flushes: (() => void)[] = [];
 let until = 0;
 let active = false;
 let spinning = false;
@@ -54,10 +76,15 @@ let pausedUntil = 0;
 let pauses = 0;
 
 function initialWindow(): number {
-  const env = process.env['BEAMLINK_BUSY_WAIT'];
-  if (env === undefined || env === '') return DEFAULT_BUSY_WAIT_US / 1000;
+  return microsFromEnv('BEAMLINK_BUSY_WAIT', DEFAULT_BUSY_WAIT_US) / 1000;
+}
+
+/** Microseconds from an environment variable, the default when unset or not a number >= 0. */
+function microsFromEnv(name: string, fallback: number): number {
+  const env = process.env[name];
+  if (env === undefined || env === '') return fallback;
   const us = Number(env);
-  return Number.isFinite(us) && us >= 0 ? Math.min(us, 1_000_000) / 1000 : DEFAULT_BUSY_WAIT_US / 1000;
+  return Number.isFinite(us) && us >= 0 ? Math.min(us, 1_000_000) : fallback;
 }
 
 /**
@@ -83,6 +110,76 @@ export function busyWait(us?: number): number {
 }
 
 /**
+ * Sets the pause before the next read of a stream, in microseconds, for this OS process
+ * (`0` reads as soon as bytes arrive), and returns the previous one. It applies while the
+ * busy wait spins, once bytes have been read in two turns of the event loop in a row.
+ *
+ * @example
+ * ```ts
+ * import { readGap } from 'beamlink/dist';
+ * readGap(); // 25
+ * readGap(0); // read every stream as eagerly as a reply
+ * ```
+ */
+export function readGap(us?: number): number {
+  const previous = Math.round(gapMs * 1000);
+  if (us === undefined) return previous;
+  if (typeof us !== 'number' || !Number.isFinite(us) || us < 0) {
+    throw new RangeError(`readGap: expected microseconds >= 0, got ${String(us)}`);
+  }
+  gapMs = Math.min(us, 1_000_000) / 1000;
+  return previous;
+}
+
+/**
+ * Notes bytes read from a distribution socket: like {@link noteTraffic}, and bytes read in
+ * two turns in a row make the next poll wait {@link readGap}.
+ *
+ * @example
+ * ```ts
+ * socket.on('data', (chunk) => { noteRead(); reader.push(chunk); });
+ * ```
+ */
+export function noteRead(): void {
+  reading = true;
+  noteTraffic();
+}
+
+/**
+ * Runs `flush` at the start of the busy wait's next turn, before that turn may wait, and
+ * returns true; returns false when no turn is coming (not spinning), so the caller flushes
+ * as it would have (`setImmediate`). A turn is an immediate queued before those of this
+ * turn of the event loop, so the flush runs when it would have, not later.
+ *
+ * @example
+ * ```ts
+ * if (!flushInTurn(this.flushNow)) setImmediate(this.flushNow);
+ * ```
+ */
+export function flushInTurn(flush: () => void): boolean {
+  if (!spinning) return false;
+  flushes.push(flush);
+  return true;
+}
+
+/** Runs the flushes queued for this turn (one that throws does not stop the others). */
+function runFlushes(): void {
+  // Flushes queued while these run (a write's callback sending again) run in this loop too.
+  for (let i = 0; i < flushes.length; i++) {
+    const f = flushes[i]!;
+    try {
+      f();
+    } catch (e) {
+      // As an immediate's exception would have been: uncaught, after the other flushes.
+      setImmediate(() => {
+        throw e;
+      });
+    }
+  }
+  flushes.length = 0;
+}
+
+/**
  * Notes traffic on a distribution socket: the event loop keeps polling for the window.
  * Cheap enough to call on every read and write.
  *
@@ -98,6 +195,7 @@ export function noteTraffic(): void {
   const now = performance.now();
   if (now < pausedUntil) return;
   spinning = true;
+  readLastTurn = false;
   until = now + windowMs;
   // The contention check's CPU baseline is taken once the spin has lasted CHECK_MS, not
   // here or in the first turn: process.cpuUsage() costs a system call and an object (some
@@ -114,8 +212,16 @@ function cpuMicros(): number {
 }
 
 function turn(): void {
+  if (flushes.length > 0) runFlushes();
+  if (windowMs === 0) {
+    spinning = false; // turned off meanwhile
+    return;
+  }
   const now = performance.now();
   const traffic = active;
+  const streaming = reading && readLastTurn;
+  readLastTurn = reading;
+  reading = false;
   if (traffic) {
     active = false;
     until = now + windowMs;
@@ -155,6 +261,17 @@ function turn(): void {
     spinLoop(spinIters);
     const took = performance.now() - now;
     if (took > 0) spinIters = nextSpinIters(spinIters, took);
+  } else if (streaming && gapMs > 0) {
+    // A stream: let more of it arrive before the next read (module doc). Spun in turns of
+    // TURN_MS (the clock read a few times, not in a loop: see above).
+    const end = now + gapMs;
+    let t = now;
+    while (t < end) {
+      spinLoop(spinIters);
+      const after = performance.now();
+      if (after > t) spinIters = nextSpinIters(spinIters, after - t);
+      t = after;
+    }
   }
   setImmediate(turn);
 }

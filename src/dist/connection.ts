@@ -46,6 +46,7 @@ import { TermReader, Writer } from '../term/index.ts';
 import { atom, type Atom, type Pid, type Term } from '../term/types.ts';
 import { ControlDecodeError, fromWire, hasPayload, readControl, toWire } from './control.ts';
 import type { ControlMessage } from './control-message.ts';
+import { flushInTurn } from './busy-wait.ts';
 import { DistBusyError, DistClosedError, DistProtocolError } from './errors.ts';
 import { LARGE_FRAME, largeFrameReceived } from './malloc-tune.ts';
 import { DFLAG, hexFlags } from './flags.ts';
@@ -438,11 +439,14 @@ export class Connection extends EventEmitter {
   private scheduleFlush(): void {
     if (this.flushScheduled || this.waitingForTransport) return;
     this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      this.flush();
-    });
+    // While the busy wait spins, its next turn flushes (before it may wait for a stream).
+    if (!flushInTurn(this.flushNow)) setImmediate(this.flushNow);
   }
+
+  private readonly flushNow = (): void => {
+    this.flushScheduled = false;
+    this.flush();
+  };
 
   /** One turn: the batch of whole frames, then up to the budget of each fragmented job. */
   private flush(): void {

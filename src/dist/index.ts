@@ -51,4 +51,13 @@ export * from './handshake-codec.ts';
 export { defaultLogger, type DistLogger } from './logger.ts';
 export { DEFAULT_TICK_TIME_MS, Ticker } from './ticker.ts';
 export { tcpTransport, type Transport } from './transport.ts';
-export { DEFAULT_BUSY_WAIT_US, busyWait, busyWaitState, noteTraffic } from './busy-wait.ts';
+export {
+  DEFAULT_BUSY_WAIT_US,
+  DEFAULT_READ_GAP_US,
+  busyWait,
+  busyWaitState,
+  flushInTurn,
+  noteRead,
+  noteTraffic,
+  readGap,
+} from './busy-wait.ts';

@@ -6,7 +6,7 @@
  * @module
  */
 import { connect, Socket, type Server, type TcpNetConnectOpts } from 'node:net';
-import { noteTraffic } from './busy-wait.ts';
+import { noteRead, noteTraffic } from './busy-wait.ts';
 import { DirectReads } from './direct-reads.ts';
 
 /**
@@ -68,7 +68,7 @@ export function tcpTransport(socket: Socket): Transport {
   let closed = socket.destroyed;
   let failure: Error | undefined;
   const received = (chunk: Buffer): void => {
-    noteTraffic();
+    noteRead();
     onData(chunk);
   };
   const reads = directReads.get(socket);

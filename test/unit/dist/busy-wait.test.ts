@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_BUSY_WAIT_US, busyWait, busyWaitState, noteTraffic } from '../../../src/dist/busy-wait.ts';
+import {
+  DEFAULT_BUSY_WAIT_US,
+  DEFAULT_READ_GAP_US,
+  busyWait,
+  busyWaitState,
+  flushInTurn,
+  noteRead,
+  noteTraffic,
+  readGap,
+} from '../../../src/dist/busy-wait.ts';
 import { until } from '../../support/wait.ts';
 
 test('dist/busy-wait: the window is set in microseconds, bad values are refused', () => {
@@ -84,6 +93,85 @@ test('dist/busy-wait: off at 0; a spin that loses the CPU pauses (contention)', 
       noteTraffic();
       assert.equal(busyWaitState().spinning, false, 'traffic during the pause does not restart it');
     }
+  } finally {
+    busyWait(before);
+  }
+});
+
+test('dist/busy-wait: the read gap is set in microseconds, bad values are refused', () => {
+  const before = readGap();
+  try {
+    assert.equal(before, Number(process.env.BEAMLINK_READ_GAP || DEFAULT_READ_GAP_US));
+    assert.equal(readGap(40), before);
+    assert.equal(readGap(), 40);
+    assert.throws(() => readGap(-1), RangeError);
+    assert.throws(() => readGap(Number.POSITIVE_INFINITY), /microseconds/);
+    assert.equal(readGap(), 40, 'a refused value changes nothing');
+  } finally {
+    readGap(before);
+  }
+});
+
+/** Turns of the event loop while `each` runs in every one; the longest time between two. */
+async function longestTurn(turns: number, each: (i: number) => void): Promise<number> {
+  let longest = 0;
+  let last = performance.now();
+  for (let i = 0; i < turns; i++) {
+    each(i);
+    await new Promise((r) => setImmediate(r));
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }
+  return longest;
+}
+
+test('dist/busy-wait: reads in two turns in a row make the next poll wait; a single read does not', async () => {
+  const before = busyWait(1_000_000);
+  const gapBefore = readGap(100_000); // 100 ms: far above any turn of an idle loop
+  try {
+    await until(() => busyWaitState().pausedMs === 0, 'no pause left', 5000);
+    noteTraffic();
+    // A single read, then quiet turns: no turn waits.
+    const single = await longestTurn(6, (i) => i === 0 && noteRead());
+    // Reads in every turn (a stream): the turns after the second wait for the gap.
+    const stream = await longestTurn(4, () => noteRead());
+    if (busyWaitState().pauses === 0 || busyWaitState().spinning) {
+      assert.ok(stream >= 100, `a stream's turns wait for the gap (longest turn ${stream.toFixed(1)} ms)`);
+      assert.ok(single < 100, `a single read does not (longest turn ${single.toFixed(1)} ms)`);
+    }
+    // Off at 0: a stream is read as eagerly as a reply.
+    readGap(0);
+    const eager = await longestTurn(4, () => noteRead());
+    assert.ok(eager < 100, `gap 0: no waits (longest turn ${eager.toFixed(1)} ms)`);
+  } finally {
+    readGap(gapBefore);
+    busyWait(before);
+  }
+});
+
+test('dist/busy-wait: flushInTurn runs a flush in the next turn while spinning, else declines', async () => {
+  const before = busyWait(0);
+  try {
+    await until(() => !busyWaitState().spinning, 'an earlier spin ends once turned off', 5000);
+    assert.equal(flushInTurn(() => assert.fail('not spinning: never queued')), false);
+    busyWait(1_000_000);
+    await until(() => busyWaitState().pausedMs === 0, 'no pause left', 5000);
+    noteTraffic();
+    assert.equal(busyWaitState().spinning, true);
+    const order: string[] = [];
+    assert.equal(
+      flushInTurn(() => order.push('flush')),
+      true,
+    );
+    // The turn's immediate was queued before this one: the flush has run when it runs.
+    await new Promise<void>((r) =>
+      setImmediate(() => {
+        order.push('immediate');
+        r();
+      }),
+    );
+    assert.deepEqual(order, ['flush', 'immediate']);
   } finally {
     busyWait(before);
   }
