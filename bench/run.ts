@@ -8,6 +8,7 @@
  *   npm run bench -- dist               (the suite distribution/dist); `process` brings
  *                                       process/process with gen_server.call
  *   BENCH_ONLY=dist npm run bench       only the suites/groups/scenarios whose name starts so
+ *   BENCH_ONLY='dist$' npm run bench    only the one whose name is exactly that (not `dist floor`)
  *   node --import tsx run.ts --only dist   the same, run directly
  *   BENCH_ERL="chroot /var/tmp/beamlink-otp27 erl" BENCH_OTP=27 npm run bench   another erl
  *   BENCH_ROUNDS=3 npm run bench        best of 3 rounds on both sides (a busy machine)
@@ -171,7 +172,8 @@ async function main(): Promise<void> {
   for (const [key, load] of Object.entries(suites)) {
     const suite = await load();
     // `--only process` selects the suite process/process (gen_server.call too) or a group
-    const pick = (name: string): boolean => key.startsWith(only) || name.startsWith(only);
+    const pick = (name: string): boolean =>
+      only.endsWith('$') ? name === only.slice(0, -1) : key.startsWith(only) || name.startsWith(only);
     for (const g of suite.groups ?? []) if (pick(g.name)) groups.push({ ...g, suite: key });
     for (const g of suite.scenarios ?? []) {
       if (pick(g.name) && `${key}/${g.name}`.includes(filter)) scenarios.push(g);

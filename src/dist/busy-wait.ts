@@ -29,11 +29,13 @@
  * next message in a segment of its own rather than add it to one still queued. On
  * loopback the sender pays for each segment and for our side's receive of it: an erl
  * node sending to beamlink spent 20–30% more CPU per message than sending to erl, whose
- * receiver reads about a third as often. So when bytes were read in two turns in a row,
- * the next poll waits {@link readGap} microseconds (default {@link DEFAULT_READ_GAP_US},
+ * receiver reads about a third as often. So when bytes were read in three turns in a row
+ * and nothing was written in them (a stream that waits for nothing from us), the next poll
+ * waits {@link readGap} microseconds (default {@link DEFAULT_READ_GAP_US},
  * `BEAMLINK_READ_GAP=<µs>` in the environment): the stream is read in fewer, larger
- * reads. A request with its reply in between is never delayed, and writes are flushed
- * before the wait ({@link flushInTurn}).
+ * reads. A turn that wrote never waits, since the peer may be waiting for what it wrote (a
+ * reply: an erl caller's next request follows it within microseconds), and writes are
+ * flushed before a wait ({@link flushInTurn}).
  *
  * @module
  */
@@ -60,9 +62,12 @@ const BACKOFF_MAX_MS = 1000;
 
 let windowMs = initialWindow();
 let gapMs = microsFromEnv('BEAMLINK_READ_GAP', DEFAULT_READ_GAP_US) / 1000;
-/** Bytes were read since the last turn; and in the turn before it. */
+/** Bytes were read, written, since the last turn. */
 let reading = false;
-let readLastTurn = false;
+let writing = false;
+/** Turns in a row that read and did not write: a stream when STREAM_TURNS or more. */
+let quietReads = 0;
+const STREAM_TURNS = 3;
 /** Flushes to run at the start of the next turn (see {@link flushInTurn}). */
 const flushes: (() => void)[] = [];
 let until = 0;
@@ -112,7 +117,8 @@ export function busyWait(us?: number): number {
 /**
  * Sets the pause before the next read of a stream, in microseconds, for this OS process
  * (`0` reads as soon as bytes arrive), and returns the previous one. It applies while the
- * busy wait spins, once bytes have been read in two turns of the event loop in a row.
+ * busy wait spins, once bytes have been read in three turns of the event loop in a row
+ * and nothing was written in them.
  *
  * @example
  * ```ts
@@ -132,8 +138,8 @@ export function readGap(us?: number): number {
 }
 
 /**
- * Notes bytes read from a distribution socket: like {@link noteTraffic}, and bytes read in
- * two turns in a row make the next poll wait {@link readGap}.
+ * Notes bytes read from a distribution socket: like {@link noteTraffic}, and reads in
+ * three turns in a row that wrote nothing make the next poll wait {@link readGap}.
  *
  * @example
  * ```ts
@@ -142,6 +148,21 @@ export function readGap(us?: number): number {
  */
 export function noteRead(): void {
   reading = true;
+  noteTraffic();
+}
+
+/**
+ * Notes bytes written to a distribution socket: like {@link noteTraffic}, and a turn that
+ * wrote never waits {@link readGap} (the peer may be waiting for what was written).
+ *
+ * @example
+ * ```ts
+ * noteWrite();
+ * socket.write(frame);
+ * ```
+ */
+export function noteWrite(): void {
+  writing = true;
   noteTraffic();
 }
 
@@ -195,7 +216,7 @@ export function noteTraffic(): void {
   const now = performance.now();
   if (now < pausedUntil) return;
   spinning = true;
-  readLastTurn = false;
+  quietReads = 0;
   until = now + windowMs;
   // The contention check's CPU baseline is taken once the spin has lasted CHECK_MS, not
   // here or in the first turn: process.cpuUsage() costs a system call and an object (some
@@ -219,9 +240,11 @@ function turn(): void {
   }
   const now = performance.now();
   const traffic = active;
-  const streaming = reading && readLastTurn;
-  readLastTurn = reading;
+  // (Flushes have run: a reply written this turn counts.)
+  quietReads = reading && !writing ? quietReads + 1 : 0;
+  const streaming = quietReads >= STREAM_TURNS;
   reading = false;
+  writing = false;
   if (traffic) {
     active = false;
     until = now + windowMs;

@@ -59,5 +59,6 @@ export {
   flushInTurn,
   noteRead,
   noteTraffic,
+  noteWrite,
   readGap,
 } from './busy-wait.ts';

@@ -6,7 +6,7 @@
  * @module
  */
 import { connect, Socket, type Server, type TcpNetConnectOpts } from 'node:net';
-import { noteRead, noteTraffic } from './busy-wait.ts';
+import { noteRead, noteWrite } from './busy-wait.ts';
 import { DirectReads } from './direct-reads.ts';
 
 /**
@@ -86,12 +86,12 @@ export function tcpTransport(socket: Socket): Transport {
   return {
     write: (data) => {
       if (closed) return false;
-      noteTraffic();
+      noteWrite();
       return socket.write(data);
     },
     writev: (chunks, written) => {
       if (closed) return false;
-      noteTraffic();
+      noteWrite();
       socket.cork();
       let ok = true;
       const last = chunks.length - 1;

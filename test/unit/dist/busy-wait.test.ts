@@ -8,6 +8,7 @@ import {
   flushInTurn,
   noteRead,
   noteTraffic,
+  noteWrite,
   readGap,
 } from '../../../src/dist/busy-wait.ts';
 import { until } from '../../support/wait.ts';
@@ -126,23 +127,29 @@ async function longestTurn(turns: number, each: (i: number) => void): Promise<nu
   return longest;
 }
 
-test('dist/busy-wait: reads in two turns in a row make the next poll wait; a single read does not', async () => {
+test('dist/busy-wait: a stream of reads makes the next poll wait; a reply written or a lone read does not', async () => {
   const before = busyWait(1_000_000);
   const gapBefore = readGap(100_000); // 100 ms: far above any turn of an idle loop
   try {
     await until(() => busyWaitState().pausedMs === 0, 'no pause left', 5000);
     noteTraffic();
-    // A single read, then quiet turns: no turn waits.
-    const single = await longestTurn(6, (i) => i === 0 && noteRead());
-    // Reads in every turn (a stream): the turns after the second wait for the gap.
-    const stream = await longestTurn(4, () => noteRead());
+    // Two reads, then quiet turns: no turn waits.
+    const lone = await longestTurn(6, (i) => i < 2 && noteRead());
+    // Reads and writes in every turn (requests and their replies): no turn waits.
+    const replies = await longestTurn(6, () => {
+      noteRead();
+      noteWrite();
+    });
+    // Reads in every turn and nothing written (a stream): the turns after the third wait.
+    const stream = await longestTurn(5, () => noteRead());
     if (busyWaitState().pauses === 0 || busyWaitState().spinning) {
       assert.ok(stream >= 100, `a stream's turns wait for the gap (longest turn ${stream.toFixed(1)} ms)`);
-      assert.ok(single < 100, `a single read does not (longest turn ${single.toFixed(1)} ms)`);
+      assert.ok(lone < 100, `two reads alone do not (longest turn ${lone.toFixed(1)} ms)`);
+      assert.ok(replies < 100, `reads answered by writes do not (longest turn ${replies.toFixed(1)} ms)`);
     }
     // Off at 0: a stream is read as eagerly as a reply.
     readGap(0);
-    const eager = await longestTurn(4, () => noteRead());
+    const eager = await longestTurn(5, () => noteRead());
     assert.ok(eager < 100, `gap 0: no waits (longest turn ${eager.toFixed(1)} ms)`);
   } finally {
     readGap(gapBefore);
