@@ -173,7 +173,9 @@ async function main(): Promise<void> {
     const suite = await load();
     // `--only process` selects the suite process/process (gen_server.call too) or a group
     const pick = (name: string): boolean =>
-      only.endsWith('$') ? name === only.slice(0, -1) : key.startsWith(only) || name.startsWith(only);
+      only.endsWith('$')
+        ? name === only.slice(0, -1)
+        : key.startsWith(only) || name.startsWith(only);
     for (const g of suite.groups ?? []) if (pick(g.name)) groups.push({ ...g, suite: key });
     for (const g of suite.scenarios ?? []) {
       if (pick(g.name) && `${key}/${g.name}`.includes(filter)) scenarios.push(g);
