@@ -14,6 +14,8 @@
  *   BENCH_ROUNDS=3 npm run bench        best of 3 rounds on both sides (a busy machine)
  *   BENCH_CLOCK=wall npm run bench      wall time instead of CPU time
  *   BENCH_QUICK=1 npm run bench         smaller counts in the scenarios (a smoke run)
+ *   BENCH_CC=cubic npm run bench        new TCP sockets use this congestion control for the run
+ *                                       (root; the machine's is put back after, tcp-cc.ts)
  *   BENCH_REPEAT=3 npm run bench -- dist   each scenario cell measured 3 times (columns
  *                                       interleaved in every repeat), the median reported
  *
@@ -28,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { do_not_optimize } from 'mitata';
 import type { BenchGroup, BenchScenario, ScenarioRow } from './registry.ts';
 import { suites } from './suites.ts';
+import { congestionControl, useCongestionControl } from './tcp-cc.ts';
 
 const args = process.argv.slice(2);
 const onlyAt = args.indexOf('--only');
@@ -165,6 +168,17 @@ async function main(): Promise<void> {
       .join(', ')}`,
   );
   if (rounds > 1) console.log(`- best of ${rounds} rounds on both sides`);
+  const cc = process.env.BENCH_CC;
+  if (cc) {
+    const machine = useCongestionControl(cc);
+    console.log(
+      `- TCP congestion control: ${cc} (BENCH_CC; the machine's ${machine} is put back after the run)`,
+    );
+  } else {
+    console.log(
+      `- TCP congestion control: ${congestionControl() ?? 'unknown'} (the machine's; BENCH_CC=cubic to change it)`,
+    );
+  }
   console.log('');
 
   const groups: (BenchGroup & { suite: string })[] = [];

@@ -11,8 +11,9 @@
 // CPM_PERF=DIR records the erl client with `perf record -e cpu-clock -g` during every
 // measured round, one file per case, target and round (DIR/<case>-<target>-<round>.data),
 // so `perf report -i F --sort sym` shows where the client's extra time per message goes.
-// CPM_SS=1 prints, after every round, the erl client's TCP sockets as `ss -ti` shows them
-// (congestion window, segments, windows), to compare the sender's state in the two targets.
+// CPM_SS=1 prints, after every round, the TCP sockets of the erl client and of the server
+// as `ss -tim` shows them (congestion window, segments, windows, socket memory), to compare
+// the two targets' connections.
 // CPM_SYSCALLS=1 counts the server's receive system calls (read, readv, recvfrom, recvmsg)
 // with `perf stat`, for erl servers too (their recvfrom is not in /proc/<pid>/io).
 // Besides CPU it prints, per message: the erl client's write syscalls and bytes, the
@@ -101,13 +102,13 @@ function perfRecord(pid: number, name: string): (() => Promise<void>) | undefine
 
 /** A process's established TCP sockets with `ss -ti`'s details, one line each. */
 function socketsOf(pid: number): string {
-  const lines = execSync('ss -tinpH state established', { encoding: 'utf8' }).split('\n');
+  const lines = execSync('ss -timpH state established', { encoding: 'utf8' }).split('\n');
   const out: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     if (!lines[i]!.includes(`pid=${pid},`)) continue;
     const [local, peer] = lines[i]!.trim().split(/\s+/).slice(2, 4);
     const info = (lines[i + 1] ?? '').match(
-      /(cwnd|ssthresh|rtt|data_segs_out|data_segs_in|rcv_space|snd_wnd|rcv_wnd|delivered|retrans|bytes_acked):\S+/g,
+      /(skmem|cwnd|ssthresh|rtt|data_segs_out|data_segs_in|rcv_space|rcv_ssthresh|snd_wnd|rcv_wnd|delivered|retrans|bytes_acked|bytes_received):\S+/g,
     );
     out.push(`    ${local} -> ${peer} ${(info ?? []).join(' ')}`);
   }
@@ -238,12 +239,13 @@ try {
         row.faults.push(df / c.per);
         if (received !== undefined) row.recvs.push(received / c.per);
         row.tcp.push(
-          (process.env.CPM_TCP === 'all'
-            ? Object.keys(tcp).filter((k) => k.startsWith('Tcp') && tcp[k])
-            : TCP
-          )
-            .map((k) => `${k.replace(/^Tcp(Ext)?(TCP)?/, '')} ${tcp[k] ?? 0}`)
-            .join(' '),
+          `(${rate.toPrecision(3)}) ` +
+            (process.env.CPM_TCP === 'all'
+              ? Object.keys(tcp).filter((k) => k.startsWith('Tcp') && tcp[k])
+              : TCP
+            )
+              .map((k) => `${k.replace(/^Tcp(Ext)?(TCP)?/, '')} ${tcp[k] ?? 0}`)
+              .join(' '),
         );
         row.clientFaults.push(dcf / c.per);
         row.rate.push(rate);
@@ -269,7 +271,7 @@ try {
           `    server receive syscalls per message (perf stat): ${med(row.recvs).toFixed(3)}`,
         );
       }
-      console.log(`    TCP per round: ${row.tcp.join(' | ')}`);
+      console.log(`    TCP per round (its rate first): ${row.tcp.join(' | ')}`);
     }
   }
 } finally {
