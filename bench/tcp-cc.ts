@@ -28,6 +28,7 @@ export function useCongestionControl(name: string): string {
   } catch (e) {
     throw new Error(
       `BENCH_CC=${name}: cannot set the TCP congestion control (${(e as Error).message}); root and one of: ${readFileSync('/proc/sys/net/ipv4/tcp_available_congestion_control', 'utf8').trim()}`,
+      { cause: e },
     );
   }
   const restore = (): void => writeFileSync(FILE, before);
