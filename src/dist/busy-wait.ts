@@ -233,7 +233,8 @@ function cpuMicros(): number {
 }
 
 function turn(): void {
-  if (flushes.length > 0) runFlushes();
+  const flushed = flushes.length > 0;
+  if (flushed) runFlushes();
   if (windowMs === 0) {
     spinning = false; // turned off meanwhile
     return;
@@ -296,6 +297,9 @@ function turn(): void {
       t = after;
     }
   }
+  // What the flushes wrote also counts as the next turn's traffic (it polls at once, without
+  // the idle turn's short wait), as when they ran after this turn in immediates of their own.
+  if (flushed) active = true;
   setImmediate(turn);
 }
 
