@@ -28,7 +28,7 @@
  * makes the kernel acknowledge at once, and every acknowledgement lets the sender put its
  * next message in a segment of its own rather than add it to one still queued. On
  * loopback the sender pays for each segment and for our side's receive of it: an erl
- * node sending to beamlink spent 20–30% more CPU per message than sending to erl, whose
+ * node sending to beamlink spent 13–37% more CPU per message than sending to erl, whose
  * receiver reads about a third as often. So when bytes were read in three turns in a row
  * and nothing was written in them (a stream that waits for nothing from us), the next poll
  * waits {@link readGap} microseconds (default {@link DEFAULT_READ_GAP_US},
