@@ -106,12 +106,16 @@ function microsFromEnv(name: string, fallback: number): number {
  */
 export function busyWait(us?: number): number {
   const previous = Math.round(windowMs * 1000);
-  if (us === undefined) return previous;
-  if (typeof us !== 'number' || !Number.isFinite(us) || us < 0) {
-    throw new RangeError(`busyWait: expected microseconds >= 0, got ${String(us)}`);
-  }
-  windowMs = Math.min(us, 1_000_000) / 1000;
+  if (us !== undefined) windowMs = millisFrom('busyWait', us);
   return previous;
+}
+
+/** A setting's microseconds as milliseconds (at most 1 s); a RangeError for anything else. */
+function millisFrom(setting: string, us: unknown): number {
+  if (typeof us !== 'number' || !Number.isFinite(us) || us < 0) {
+    throw new RangeError(`${setting}: expected microseconds >= 0, got ${String(us)}`);
+  }
+  return Math.min(us, 1_000_000) / 1000;
 }
 
 /**
@@ -129,11 +133,7 @@ export function busyWait(us?: number): number {
  */
 export function readGap(us?: number): number {
   const previous = Math.round(gapMs * 1000);
-  if (us === undefined) return previous;
-  if (typeof us !== 'number' || !Number.isFinite(us) || us < 0) {
-    throw new RangeError(`readGap: expected microseconds >= 0, got ${String(us)}`);
-  }
-  gapMs = Math.min(us, 1_000_000) / 1000;
+  if (us !== undefined) gapMs = millisFrom('readGap', us);
   return previous;
 }
 
