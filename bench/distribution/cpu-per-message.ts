@@ -16,6 +16,7 @@
 // the two targets' connections.
 // CPM_SYSCALLS=1 counts the server's receive system calls (read, readv, recvfrom, recvmsg)
 // with `perf stat`, for erl servers too (their recvfrom is not in /proc/<pid>/io).
+// BENCH_CC=cubic: new TCP sockets use that congestion control for the run (root; tcp-cc.ts).
 // Besides CPU it prints, per message: the erl client's write syscalls and bytes, the
 // beamlink server's read() calls (erl's recv is not counted by /proc/<pid>/io), minor page
 // faults on both ends, and the TCP counters of each round (nstat: zero windows, retransmits,
@@ -24,8 +25,14 @@ import { execSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { CLOCK_TICKS, procStat } from '../proc.ts';
 import { startCluster, type Side } from './cluster.ts';
+import { congestionControl, useCongestionControl } from '../tcp-cc.ts';
 
 const rounds = Number(process.env.CPM_ROUNDS ?? 3);
+if (process.env.BENCH_CC)
+  console.log(
+    `TCP congestion control: ${process.env.BENCH_CC} (the machine's ${useCongestionControl(process.env.BENCH_CC)} is put back after)`,
+  );
+else console.log(`TCP congestion control: ${congestionControl() ?? 'unknown'}`);
 const otp = process.env.CPM_OTP === undefined ? undefined : Number(process.env.CPM_OTP);
 const ticks = CLOCK_TICKS;
 

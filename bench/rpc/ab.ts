@@ -27,6 +27,7 @@
 // (/proc/<pid>/stat, Linux; medians over the rounds). AB_SETTLE_MS pauses before each
 // measurement of these modes, so that none starts while the previous one's nodes are
 // still busy (collecting garbage, spinning).
+// BENCH_CC=cubic: new TCP sockets use that congestion control for the run (root; tcp-cc.ts).
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { loadavg } from 'node:os';
@@ -41,6 +42,7 @@ import {
   uniqueName,
 } from '../../test/support/erlang-peer.ts';
 import { loadBeamModule, Worker } from '../distribution/cluster.ts';
+import { congestionControl, useCongestionControl } from '../tcp-cc.ts';
 
 interface Variant {
   readonly label: string;
@@ -71,6 +73,11 @@ const variants: Variant[] = process.argv.slice(2).map((arg) => {
 });
 if (variants.length === 0) throw new Error('usage: ab.ts label=flags [label@tree=flags ...]');
 const rounds = Number(process.env.AB_ROUNDS ?? 20);
+if (process.env.BENCH_CC)
+  console.log(
+    `TCP congestion control: ${process.env.BENCH_CC} (the machine's ${useCongestionControl(process.env.BENCH_CC)} is put back after)`,
+  );
+else console.log(`TCP congestion control: ${congestionControl() ?? 'unknown'}`);
 /** Pause before each measurement (ms), for what the previous one left running to finish. */
 const settleMs = Number(process.env.AB_SETTLE_MS ?? 0);
 const what = process.env.AB_WHAT ?? 'rpc';
