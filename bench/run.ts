@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { do_not_optimize } from 'mitata';
 import type { BenchGroup, BenchScenario, ScenarioRow } from './registry.ts';
 import { suites } from './suites.ts';
-import { congestionControl, useCongestionControl } from './tcp-cc.ts';
+import { congestionControlFromEnv } from './tcp-cc.ts';
 
 const args = process.argv.slice(2);
 const onlyAt = args.indexOf('--only');
@@ -168,17 +168,7 @@ async function main(): Promise<void> {
       .join(', ')}`,
   );
   if (rounds > 1) console.log(`- best of ${rounds} rounds on both sides`);
-  const cc = process.env.BENCH_CC;
-  if (cc) {
-    const machine = useCongestionControl(cc);
-    console.log(
-      `- TCP congestion control: ${cc} (BENCH_CC; the machine's ${machine} is put back after the run)`,
-    );
-  } else {
-    console.log(
-      `- TCP congestion control: ${congestionControl() ?? 'unknown'} (the machine's; BENCH_CC=cubic to change it)`,
-    );
-  }
+  console.log(`- TCP congestion control: ${congestionControlFromEnv()}`);
   console.log('');
 
   const groups: (BenchGroup & { suite: string })[] = [];

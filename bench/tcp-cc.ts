@@ -41,3 +41,14 @@ export function useCongestionControl(name: string): string {
   }
   return before;
 }
+
+/**
+ * What the benchmark prints about the congestion control: `BENCH_CC`'s when set (applied
+ * here, see {@link useCongestionControl}), else the machine's.
+ */
+export function congestionControlFromEnv(): string {
+  const cc = process.env.BENCH_CC;
+  if (!cc)
+    return `${congestionControl() ?? 'unknown'} (the machine's; BENCH_CC=cubic to change it)`;
+  return `${cc} (BENCH_CC; the machine's ${useCongestionControl(cc)} is put back after the run)`;
+}

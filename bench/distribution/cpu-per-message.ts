@@ -25,14 +25,10 @@ import { execSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { CLOCK_TICKS, procStat } from '../proc.ts';
 import { startCluster, type Side } from './cluster.ts';
-import { congestionControl, useCongestionControl } from '../tcp-cc.ts';
+import { congestionControlFromEnv } from '../tcp-cc.ts';
 
 const rounds = Number(process.env.CPM_ROUNDS ?? 3);
-if (process.env.BENCH_CC)
-  console.log(
-    `TCP congestion control: ${process.env.BENCH_CC} (the machine's ${useCongestionControl(process.env.BENCH_CC)} is put back after)`,
-  );
-else console.log(`TCP congestion control: ${congestionControl() ?? 'unknown'}`);
+console.log(`TCP congestion control: ${congestionControlFromEnv()}`);
 const otp = process.env.CPM_OTP === undefined ? undefined : Number(process.env.CPM_OTP);
 const ticks = CLOCK_TICKS;
 
@@ -88,23 +84,24 @@ function erlPid(node: string): number {
   return Number(execSync(`pgrep -f 'beam.smp.*${short}'`).toString().split('\n')[0]);
 }
 
+/** Runs `perf` with these arguments until the result is called; that resolves to its stderr. */
+function perfUntil(args: string[]): () => Promise<string> {
+  const child = spawn('perf', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return () =>
+    new Promise((resolve) => {
+      child.once('exit', () => resolve(err));
+      child.kill('SIGINT');
+    });
+}
+
 /** Starts `perf record` on a pid when CPM_PERF names a directory; the result stops it. */
-function perfRecord(pid: number, name: string): (() => Promise<void>) | undefined {
+function perfRecord(pid: number, name: string): (() => Promise<string>) | undefined {
   const dir = process.env.CPM_PERF;
   if (!dir) return undefined;
   const file = `${dir}/${name.replace(/[^A-Za-z0-9]+/g, '_')}.data`;
-  const child = spawn(
-    'perf',
-    ['record', '-q', '-e', 'cpu-clock', '-g', '-p', String(pid), '-o', file],
-    {
-      stdio: 'ignore',
-    },
-  );
-  return () =>
-    new Promise((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGINT');
-    });
+  return perfUntil(['record', '-q', '-e', 'cpu-clock', '-g', '-p', String(pid), '-o', file]);
 }
 
 /** A process's established TCP sockets with `ss -ti`'s details, one line each. */
@@ -125,24 +122,13 @@ function socketsOf(pid: number): string {
 /** Counts receive system calls of some pids with `perf stat` until the result is called. */
 function countReceives(pids: number[]): () => Promise<number> {
   const events = ['read', 'readv', 'recvfrom', 'recvmsg'].map((e) => `syscalls:sys_enter_${e}`);
-  const child = spawn('perf', ['stat', '-x', ',', '-e', events.join(','), '-p', pids.join(',')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return () =>
-    new Promise((resolve) => {
-      child.once('exit', () =>
-        resolve(
-          err
-            .split('\n')
-            .map((l) => Number(l.split(',')[0]))
-            .filter(Number.isFinite)
-            .reduce((a, b) => a + b, 0),
-        ),
-      );
-      child.kill('SIGINT');
-    });
+  const stop = perfUntil(['stat', '-x', ',', '-e', events.join(','), '-p', pids.join(',')]);
+  return async () =>
+    (await stop())
+      .split('\n')
+      .map((l) => Number(l.split(',')[0]))
+      .filter(Number.isFinite)
+      .reduce((a, b) => a + b, 0);
 }
 
 const cluster = await startCluster({ quick: false, otp, repeat: 1 } as never);
@@ -219,8 +205,12 @@ try {
         const rate = await c.run(t.side.node);
         await perf?.();
         const received = await recvs?.();
-        if (process.env.CPM_SS && r >= 0)
-          console.log(`  [${t.label} round ${r}]\n${socketsOf(clientPid)}`);
+        if (process.env.CPM_SS && r >= 0) {
+          const server = t.pids.map(socketsOf).filter(Boolean).join('\n');
+          console.log(
+            `  [${t.label} round ${r}] erl client:\n${socketsOf(clientPid)}\n  server:\n${server}`,
+          );
+        }
         const tcp = tcpDelta();
         const dc = cpuOf(clientPid) - c0;
         const ds = t.pids.reduce((a, p) => a + cpuOf(p), 0) - s0;

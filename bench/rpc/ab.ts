@@ -42,7 +42,7 @@ import {
   uniqueName,
 } from '../../test/support/erlang-peer.ts';
 import { loadBeamModule, Worker } from '../distribution/cluster.ts';
-import { congestionControl, useCongestionControl } from '../tcp-cc.ts';
+import { congestionControlFromEnv } from '../tcp-cc.ts';
 
 interface Variant {
   readonly label: string;
@@ -73,11 +73,7 @@ const variants: Variant[] = process.argv.slice(2).map((arg) => {
 });
 if (variants.length === 0) throw new Error('usage: ab.ts label=flags [label@tree=flags ...]');
 const rounds = Number(process.env.AB_ROUNDS ?? 20);
-if (process.env.BENCH_CC)
-  console.log(
-    `TCP congestion control: ${process.env.BENCH_CC} (the machine's ${useCongestionControl(process.env.BENCH_CC)} is put back after)`,
-  );
-else console.log(`TCP congestion control: ${congestionControl() ?? 'unknown'}`);
+console.log(`TCP congestion control: ${congestionControlFromEnv()}`);
 /** Pause before each measurement (ms), for what the previous one left running to finish. */
 const settleMs = Number(process.env.AB_SETTLE_MS ?? 0);
 const what = process.env.AB_WHAT ?? 'rpc';

@@ -49,7 +49,7 @@ export const DEFAULT_READ_GAP_US = 25;
 
 /** How long one turn busy waits in JavaScript before it polls again (fewer turns, less garbage). */
 const TURN_MS = 0.002;
-/** Iterations of {@link spinLoop} that take about TURN_MS, adjusted after every idle turn. */
+/** Iterations of {@link spinLoop} that take about TURN_MS, adjusted after every spin. */
 let spinIters = 256;
 let spinSink = 0;
 /** How often a spin checks that it got the CPU it asked for (ms of wall time). */
@@ -282,25 +282,25 @@ function turn(): void {
   // wherever its result is not kept unboxed, and a 2 µs wait on it made up to ~850 bytes of
   // garbage, most of a served call's allocation (rpc/alloc.ts). A busy loop goes straight on.
   if (!traffic) {
-    spinLoop(spinIters);
-    const took = performance.now() - now;
-    if (took > 0) spinIters = nextSpinIters(spinIters, took);
+    spinTurn(now);
   } else if (streaming && gapMs > 0) {
-    // A stream: let more of it arrive before the next read (module doc). Spun in turns of
-    // TURN_MS (the clock read a few times, not in a loop: see above).
+    // A stream: let more of it arrive before the next read (module doc), in spins of
+    // TURN_MS (the clock read once per spin, not in a loop: see above).
     const end = now + gapMs;
-    let t = now;
-    while (t < end) {
-      spinLoop(spinIters);
-      const after = performance.now();
-      if (after > t) spinIters = nextSpinIters(spinIters, after - t);
-      t = after;
-    }
+    for (let t = now; t < end; ) t = spinTurn(t);
   }
   // What the flushes wrote also counts as the next turn's traffic (it polls at once, without
   // the idle turn's short wait), as when they ran after this turn in immediates of their own.
   if (flushed) active = true;
   setImmediate(turn);
+}
+
+/** Busy waits about TURN_MS from `start` (ms), recalibrating; returns the clock after it. */
+function spinTurn(start: number): number {
+  spinLoop(spinIters);
+  const after = performance.now();
+  if (after > start) spinIters = nextSpinIters(spinIters, after - start);
+  return after;
 }
 
 /** A loop the compiler cannot drop (its result is kept), of `n` cheap iterations. */
