@@ -30,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { do_not_optimize } from 'mitata';
 import type { BenchGroup, BenchScenario, ScenarioRow } from './registry.ts';
 import { suites } from './suites.ts';
+import { schedulerNote } from './sched.ts';
 import { congestionControlFromEnv } from './tcp-cc.ts';
 
 const args = process.argv.slice(2);
@@ -169,6 +170,7 @@ async function main(): Promise<void> {
   );
   if (rounds > 1) console.log(`- best of ${rounds} rounds on both sides`);
   console.log(`- TCP congestion control: ${congestionControlFromEnv()}`);
+  console.log(`- kernel scheduler settings: ${schedulerNote() ?? '(none on the command line)'}`);
   console.log('');
 
   const groups: (BenchGroup & { suite: string })[] = [];

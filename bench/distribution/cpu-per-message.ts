@@ -14,6 +14,9 @@
 // CPM_SS=1 prints, after every round, the TCP sockets of the erl client and of the server
 // as `ss -tim` shows them (congestion window, segments, windows, socket memory), to compare
 // the two targets' connections.
+// CPM_SCHED=1 prints, after every round, each process's share of each CPU (perf's
+// scheduler tracepoints, root; sched.ts), and every round measures the time the erl client
+// and the server spent runnable but waiting for a CPU.
 // CPM_SYSCALLS=1 counts the server's receive system calls (read, readv, recvfrom, recvmsg)
 // with `perf stat`, for erl servers too (their recvfrom is not in /proc/<pid>/io).
 // BENCH_CC=cubic: new TCP sockets use that congestion control for the run (root; tcp-cc.ts).
@@ -24,11 +27,13 @@
 import { execSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { CLOCK_TICKS, procStat } from '../proc.ts';
+import { recordCpuShares, runQueueWait, schedulerNote } from '../sched.ts';
 import { startCluster, type Side } from './cluster.ts';
 import { congestionControlFromEnv } from '../tcp-cc.ts';
 
 const rounds = Number(process.env.CPM_ROUNDS ?? 3);
 console.log(`TCP congestion control: ${congestionControlFromEnv()}`);
+console.log(`kernel scheduler settings: ${schedulerNote() ?? '(none on the command line)'}`);
 const otp = process.env.CPM_OTP === undefined ? undefined : Number(process.env.CPM_OTP);
 const ticks = CLOCK_TICKS;
 
@@ -188,10 +193,19 @@ try {
         clientFaults: number[];
         tcp: string[];
         recvs: number[];
+        clientWait: number[];
+        serverWait: number[];
       }
     >();
     for (let r = -1; r < rounds; r++) {
       for (const t of r % 2 === 0 ? targets : [...targets].reverse()) {
+        // Before the counters: perf's start-up is not counted.
+        const shares =
+          process.env.CPM_SCHED && r >= 0
+            ? await recordCpuShares(
+                new Map([[clientPid, 'erl client'], ...t.pids.map((p) => [p, 'server'] as const)]),
+              )
+            : undefined;
         const c0 = cpuOf(clientPid);
         const s0 = t.pids.reduce((a, p) => a + cpuOf(p), 0);
         const io0 = ioOf(clientPid);
@@ -199,11 +213,16 @@ try {
         const cf0 = faultsOf(clientPid);
         const r0 = t.pids.reduce((a, p) => a + ioOf(p).syscr, 0);
         const w0 = t.pids.reduce((a, p) => a + ioOf(p).syscw, 0);
+        const cw0 = runQueueWait(clientPid);
+        const sw0 = t.pids.reduce((a, p) => a + runQueueWait(p), 0);
         tcpDelta();
         const perf = r >= 0 ? perfRecord(clientPid, `${c.name}-${t.label}-${r}`) : undefined;
         const recvs = process.env.CPM_SYSCALLS ? countReceives(t.pids) : undefined;
+        shares?.start();
         const rate = await c.run(t.side.node);
+        const shared = await shares?.stop();
         await perf?.();
+        if (shared) console.log(`  [${t.label} round ${r}] share of each CPU: ${shared}`);
         const received = await recvs?.();
         if (process.env.CPM_SS && r >= 0) {
           const server = t.pids.map(socketsOf).filter(Boolean).join('\n');
@@ -219,6 +238,8 @@ try {
         const dcf = faultsOf(clientPid) - cf0;
         const dr = t.pids.reduce((a, p) => a + ioOf(p).syscr, 0) - r0;
         const dw = t.pids.reduce((a, p) => a + ioOf(p).syscw, 0) - w0;
+        const dcw = runQueueWait(clientPid) - cw0;
+        const dsw = t.pids.reduce((a, p) => a + runQueueWait(p), 0) - sw0;
         if (r < 0) continue;
         const row = rows.get(t.label) ?? {
           rate: [],
@@ -232,6 +253,8 @@ try {
           clientFaults: [],
           tcp: [],
           recvs: [],
+          clientWait: [],
+          serverWait: [],
         };
         row.faults.push(df / c.per);
         if (received !== undefined) row.recvs.push(received / c.per);
@@ -252,6 +275,8 @@ try {
         row.serverWrites.push(dw / c.per);
         row.client.push((dc * 1e6) / c.per);
         row.server.push((ds * 1e6) / c.per);
+        row.clientWait.push((dcw * 1e6) / c.per);
+        row.serverWait.push((dsw * 1e6) / c.per);
         rows.set(t.label, row);
       }
     }
@@ -262,6 +287,9 @@ try {
     for (const [label, row] of rows) {
       console.log(
         `  ${label.padEnd(16)} rate ${med(row.rate).toPrecision(4).padStart(9)}  erl client ${med(row.client).toFixed(2).padStart(8)}  server ${med(row.server).toFixed(2).padStart(8)}  per message: erl writes ${med(row.writes).toFixed(3)} (${med(row.bytes).toFixed(0)} B), server reads ${med(row.reads).toFixed(3)} writes ${med(row.serverWrites).toFixed(3)}, page faults erl ${med(row.clientFaults).toFixed(2)} server ${med(row.faults).toFixed(2)}`,
+      );
+      console.log(
+        `    waiting for a CPU (runnable, not running), µs per message: erl client ${med(row.clientWait).toFixed(2)}, server ${med(row.serverWait).toFixed(2)}`,
       );
       if (row.recvs.length > 0) {
         console.log(

@@ -42,6 +42,7 @@ import {
   uniqueName,
 } from '../../test/support/erlang-peer.ts';
 import { loadBeamModule, Worker } from '../distribution/cluster.ts';
+import { schedulerNote } from '../sched.ts';
 import { congestionControlFromEnv } from '../tcp-cc.ts';
 
 interface Variant {
@@ -74,6 +75,7 @@ const variants: Variant[] = process.argv.slice(2).map((arg) => {
 if (variants.length === 0) throw new Error('usage: ab.ts label=flags [label@tree=flags ...]');
 const rounds = Number(process.env.AB_ROUNDS ?? 20);
 console.log(`TCP congestion control: ${congestionControlFromEnv()}`);
+console.log(`kernel scheduler settings: ${schedulerNote() ?? '(none on the command line)'}`);
 /** Pause before each measurement (ms), for what the previous one left running to finish. */
 const settleMs = Number(process.env.AB_SETTLE_MS ?? 0);
 const what = process.env.AB_WHAT ?? 'rpc';
