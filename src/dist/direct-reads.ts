@@ -25,6 +25,7 @@
  *
  * @module
  */
+import { noteReadBytes } from './busy-wait.ts';
 import { DEFAULT_MAX_FRAME, registerFrameSource, type FrameReader } from './framing.ts';
 
 /** 4-byte length, then `131, 69|70, SequenceId:64, FragmentId:64`. */
@@ -111,6 +112,7 @@ export class DirectReads {
   readonly onread = {
     buffer: (): Uint8Array => this.target(),
     callback: (n: number): boolean => {
+      noteReadBytes(n);
       this.read(n);
       return true;
     },

@@ -54,6 +54,7 @@ export { tcpTransport, type Transport } from './transport.ts';
 export {
   DEFAULT_BUSY_WAIT_US,
   DEFAULT_READ_GAP_US,
+  SMALL_STREAM_BYTES,
   busyWait,
   busyWaitState,
   flushInTurn,

@@ -50,7 +50,7 @@ export interface Transport {
 /**
  * A {@link Transport} over a connected `net.Socket`, with Nagle's algorithm off (frames
  * are coalesced by the connection already). Every read and write notes traffic for the
- * busy wait (`busyWait` in busy-wait.ts).
+ * busy wait (`busyWait` in busy-wait.ts), reads with their size.
  *
  * @example
  * ```ts
@@ -67,13 +67,20 @@ export function tcpTransport(socket: Socket): Transport {
   let drainListened = false;
   let closed = socket.destroyed;
   let failure: Error | undefined;
-  const received = (chunk: Buffer): void => {
-    noteRead();
-    onData(chunk);
-  };
   const reads = directReads.get(socket);
-  if (reads) reads.deliver = received;
-  else socket.on('data', received);
+  if (reads) {
+    // DirectReads counts the bytes of each read itself (a large message's arrive as an
+    // empty chunk).
+    reads.deliver = (chunk: Buffer): void => {
+      noteRead();
+      onData(chunk);
+    };
+  } else {
+    socket.on('data', (chunk: Buffer): void => {
+      noteRead(chunk.length);
+      onData(chunk);
+    });
+  }
   socket.on('error', (e: Error) => {
     failure = e;
   });

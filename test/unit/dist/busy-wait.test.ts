@@ -3,10 +3,12 @@ import { test } from 'node:test';
 import {
   DEFAULT_BUSY_WAIT_US,
   DEFAULT_READ_GAP_US,
+  SMALL_STREAM_BYTES,
   busyWait,
   busyWaitState,
   flushInTurn,
   noteRead,
+  noteReadBytes,
   noteTraffic,
   noteWrite,
   readGap,
@@ -151,6 +153,70 @@ test('dist/busy-wait: a stream of reads makes the next poll wait; a reply writte
     readGap(0);
     const eager = await longestTurn(5, () => noteRead());
     assert.ok(eager < 100, `gap 0: no waits (longest turn ${eager.toFixed(1)} ms)`);
+  } finally {
+    readGap(gapBefore);
+    busyWait(before);
+  }
+});
+
+/**
+ * Six turns of a stream that reads in every turn (`read`): the turns that waited for a
+ * gap of 100 ms, and the least CPU time the process took in one of them (background
+ * threads, a compiler's or the collector's, can add to any single turn).
+ */
+async function gapTurns(read: () => void): Promise<{ gaps: number; leastCpuMs: number }> {
+  let gaps = 0;
+  let leastCpuMs = Infinity;
+  for (let i = 0; i < 6; i++) {
+    const start = performance.now();
+    const cpu0 = process.cpuUsage();
+    read();
+    await new Promise((r) => setImmediate(r));
+    const cpu = process.cpuUsage(cpu0);
+    if (performance.now() - start < 100) continue;
+    gaps++;
+    leastCpuMs = Math.min(leastCpuMs, (cpu.user + cpu.system) / 1000);
+  }
+  return { gaps, leastCpuMs };
+}
+
+test('dist/busy-wait: a stream of small reads sleeps through its gap, one of large reads spins', async () => {
+  const before = busyWait(1_000_000);
+  const gapBefore = readGap(100_000); // 100 ms
+  try {
+    // A loaded machine may pause a spin for real contention (tested above): up to three
+    // tries for a small stream without a pause; the large one's figures count only when it
+    // was not paused either.
+    let small = { gaps: 0, leastCpuMs: Infinity };
+    let large = small;
+    let largePaused = true;
+    let smallPaused = 0;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await until(() => busyWaitState().pausedMs === 0, 'no pause left', 5000);
+      const pauses = busyWaitState().pauses;
+      noteTraffic();
+      small = await gapTurns(() => noteRead(SMALL_STREAM_BYTES - 1));
+      const afterSmall = busyWaitState().pauses;
+      // Large reads counted by a direct reader (bytes apart from the traffic they make).
+      large = await gapTurns(() => {
+        noteReadBytes(SMALL_STREAM_BYTES);
+        noteRead();
+      });
+      largePaused = busyWaitState().pauses !== afterSmall;
+      if (afterSmall === pauses) break;
+      smallPaused++;
+    }
+    assert.ok(smallPaused < 3, 'sleeping through a gap is not taken for contention (paused in 3 tries)');
+    assert.ok(small.gaps >= 3, `small reads wait for the gap (${small.gaps} of 6 turns)`);
+    // Asleep the process takes next to no CPU in a gap; spinning, whatever the OS gives it.
+    assert.ok(small.leastCpuMs < 30, `asleep: ${small.leastCpuMs.toFixed(1)} ms of CPU in a 100 ms gap`);
+    if (!largePaused) {
+      assert.ok(large.gaps >= 5, `large reads wait for the gap (${large.gaps} of 6 turns)`);
+      assert.ok(
+        large.leastCpuMs > 10 && large.leastCpuMs > small.leastCpuMs * 3,
+        `spinning: ${large.leastCpuMs.toFixed(1)} ms of CPU in a 100 ms gap (asleep: ${small.leastCpuMs.toFixed(1)} ms)`,
+      );
+    }
   } finally {
     readGap(gapBefore);
     busyWait(before);
