@@ -22,6 +22,7 @@
 // is then the count per round: connects, messages, calls per caller, MiB), the erl
 // client being AB_ERL's release (default OTP 25); a second erl node serving the same is
 // the baseline row `BEAM↔BEAM`. The median of the rounds is printed per variant.
+// AB_CALLERS sets callpar's concurrent callers (default 16).
 // AB_BL=1 adds a beamlink↔beamlink row per variant (a second worker of it as the client).
 // Those rows also print the beamlink server's CPU time and minor page faults per round
 // (/proc/<pid>/stat, Linux; medians over the rounds). AB_SETTLE_MS pauses before each
@@ -79,12 +80,14 @@ console.log(`kernel scheduler settings: ${schedulerNote() ?? '(none on the comma
 /** Pause before each measurement (ms), for what the previous one left running to finish. */
 const settleMs = Number(process.env.AB_SETTLE_MS ?? 0);
 const what = process.env.AB_WHAT ?? 'rpc';
+/** AB_CALLERS: concurrent callers of `callpar` (default 16, the dist scenario's). */
+const callers = Number(process.env.AB_CALLERS ?? 16);
 const erlOnly: Record<string, (to: string, n: number) => string> = {
   connect: (to, k) => `dist_bench:connect_times('${to}', ${k}).`,
   // connect without the 20 ms of idle time before each (the code and caches stay warm)
   connect0: (to, k) => `dist_bench:connect_times('${to}', ${k}, 0).`,
   oneway: (to, k) => `dist_bench:one_way('${to}', small, ${k}, ${Math.ceil(k / 10)}).`,
-  callpar: (to, k) => `dist_bench:call_par('${to}', 16, ${k}).`,
+  callpar: (to, k) => `dist_bench:call_par('${to}', ${callers}, ${k}).`,
   bulk: (to, k) => `dist_bench:one_way('${to}', bulk, ${k}, ${Math.ceil(k / 8)}).`,
 };
 if (what !== 'rpc' && erlOnly[what] === undefined) throw new Error(`unknown AB_WHAT ${what}`);
@@ -262,7 +265,7 @@ async function erlOnlyRounds(client: ErlangPeer, otp: string): Promise<void> {
   const blRun: Record<string, (w: Worker, to: string) => Promise<number>> = {
     connect: (w, to) => w.call('connect', to, n),
     oneway: (w, to) => w.call('oneWay', to, 'small', n, Math.ceil(n / 10)),
-    callpar: (w, to) => w.call('callPar', to, 16, n),
+    callpar: (w, to) => w.call('callPar', to, callers, n),
     bulk: (w, to) => w.call('oneWay', to, 'bulk', n, Math.ceil(n / 8)),
   };
   interface Target {
