@@ -34,3 +34,43 @@ export function procStat(pid: number): { user: number; system: number; faults: n
     faults: Number(fields[7]),
   };
 }
+
+/**
+ * The OS pid of a cluster's erl node (its beam.smp's command line carries the short name).
+ *
+ * @example
+ * ```ts
+ * const pid = erlPid('erl_123_1@host');
+ * ```
+ */
+export function erlPid(node: string): number {
+  const short = node.split('@')[0]!;
+  return Number(execSync(`pgrep -f 'beam.smp.*${short}'`).toString().split('\n')[0]);
+}
+
+/**
+ * The pids of the bench's beamlink worker processes (node-worker.mjs) that are children
+ * of this process.
+ *
+ * @example
+ * ```ts
+ * const [a, b] = workerPids();
+ * ```
+ */
+export function workerPids(): number[] {
+  return (
+    execSync(`pgrep -f 'node-worker.mjs' -P ${process.pid}`)
+      .toString()
+      .trim()
+      .split('\n')
+      .map(Number)
+      // not the shell that ran pgrep (its command line names node-worker.mjs too)
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'node';
+        } catch {
+          return false;
+        }
+      })
+  );
+}

@@ -41,6 +41,43 @@ export function schedulerNote(): string | undefined {
   }
 }
 
+/**
+ * Records tracepoints on every CPU (`perf record -a`, root, CLOCK_MONOTONIC timestamps:
+ * process.hrtime's clock); it resolves once perf records (about 300 ms). The result's
+ * `stop(fields)` ends the recording and resolves to `perf script -F <fields>`'s text.
+ *
+ * @example
+ * ```ts
+ * const rec = await recordPerf(['sched:sched_switch']);
+ * await measure();
+ * const text = await rec.stop('pid,cpu,time,event');
+ * ```
+ */
+export async function recordPerf(
+  events: readonly string[],
+): Promise<{ stop(fields: string): Promise<string> }> {
+  const file = `/tmp/beamlink-perf-${process.pid}-${Date.now()}.data`;
+  const args = ['record', '-q', '-a', '-k', 'CLOCK_MONOTONIC', ...events.flatMap((e) => ['-e', e])];
+  const child = spawn('perf', [...args, '-o', file], { stdio: 'ignore' });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return {
+    stop: async (fields) => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      await exited;
+      try {
+        return execFileSync('perf', ['script', '-i', file, '-F', fields], {
+          encoding: 'utf8',
+          maxBuffer: 1 << 30,
+          stdio: ['ignore', 'pipe', 'ignore'],
+        });
+      } finally {
+        rmSync(file, { force: true });
+      }
+    },
+  };
+}
+
 /** A recording of context switches: `start()` and `stop()` bound the stretch to report. */
 export interface CpuShareRecording {
   /** Marks the start of the stretch to report (now). */
@@ -65,11 +102,7 @@ export interface CpuShareRecording {
 export async function recordCpuShares(
   labels: ReadonlyMap<number, string>,
 ): Promise<CpuShareRecording> {
-  const file = `/tmp/beamlink-sched-${process.pid}-${Date.now()}.data`;
-  // CLOCK_MONOTONIC: the clock of process.hrtime, so the stretch can be cut out.
-  const args = ['record', '-q', '-a', '-k', 'CLOCK_MONOTONIC', '-e', 'sched:sched_switch'];
-  const child = spawn('perf', [...args, '-o', file], { stdio: 'ignore' });
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  const rec = await recordPerf(['sched:sched_switch']);
   let from = 0;
   return {
     start: () => {
@@ -77,19 +110,7 @@ export async function recordCpuShares(
     },
     stop: async () => {
       const to = Number(process.hrtime.bigint()) / 1e9;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGINT');
-      await exited;
-      try {
-        const text = execFileSync('perf', ['script', '-i', file, '-F', 'pid,cpu,time,event'], {
-          encoding: 'utf8',
-          maxBuffer: 1 << 30,
-          stdio: ['ignore', 'pipe', 'ignore'],
-        });
-        return cpuShares(text, labels, from, to);
-      } finally {
-        rmSync(file, { force: true });
-      }
+      return cpuShares(await rec.stop('pid,cpu,time,event'), labels, from, to);
     },
   };
 }

@@ -10,9 +10,8 @@
 //
 //   flock /tmp/beamlink-bench.lock node --import tsx bench/distribution/connect-sched.ts
 //   TRACE_K=10 TRACE_OTP=27 TRACE_SPAN_MS=5 ...
-import { execFileSync, execSync, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { schedulerNote } from '../sched.ts';
+import { erlPid, workerPids } from '../proc.ts';
+import { recordPerf, schedulerNote } from '../sched.ts';
 import { startCluster } from './cluster.ts';
 
 const k = Number(process.env.TRACE_K ?? 10);
@@ -20,8 +19,6 @@ const spanMs = Number(process.env.TRACE_SPAN_MS ?? 5);
 const otp = process.env.TRACE_OTP === undefined ? undefined : Number(process.env.TRACE_OTP);
 console.log(`kernel scheduler settings: ${schedulerNote() ?? '(none on the command line)'}`);
 const cluster = await startCluster({ quick: true, otp, repeat: 1 } as never);
-const pidOf = (pattern: string): number[] =>
-  execSync(`pgrep -f '${pattern}'`, { encoding: 'utf8' }).trim().split('\n').map(Number);
 
 interface Event {
   pid: number;
@@ -34,40 +31,19 @@ interface Event {
 
 /** perf record of the tracepoints while `run` runs; the events, parsed. */
 async function traced(run: () => Promise<unknown>): Promise<Event[]> {
-  const file = `/tmp/beamlink-connect-sched-${process.pid}.data`;
-  const events = ['sched:sched_switch', 'sched:sched_wakeup', 'syscalls:sys_enter_connect'];
-  const child = spawn(
-    'perf',
-    ['record', '-q', '-a', ...events.flatMap((e) => ['-e', e]), '-o', file],
-    {
-      stdio: 'ignore',
-    },
-  );
-  await new Promise((resolve) => setTimeout(resolve, 300)); // perf is recording
+  const rec = await recordPerf([
+    'sched:sched_switch',
+    'sched:sched_wakeup',
+    'syscalls:sys_enter_connect',
+  ]);
   await run();
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGINT');
-  await exited;
-  try {
-    const text = execFileSync(
-      'perf',
-      ['script', '-i', file, '-F', 'pid,tid,cpu,time,event,trace'],
-      {
-        encoding: 'utf8',
-        maxBuffer: 1 << 30,
-        stdio: ['ignore', 'pipe', 'ignore'],
-      },
-    );
-    const out: Event[] = [];
-    for (const line of text.split('\n')) {
-      const m = /^\s*(\d+)\/(\d+)\s+\[(\d+)\]\s+([\d.]+):\s+(\S+):\s*(.*)$/.exec(line);
-      if (m)
-        out.push({ pid: +m[1]!, tid: +m[2]!, cpu: +m[3]!, t: +m[4]!, event: m[5]!, trace: m[6]! });
-    }
-    return out;
-  } finally {
-    rmSync(file, { force: true });
+  const out: Event[] = [];
+  for (const line of (await rec.stop('pid,tid,cpu,time,event,trace')).split('\n')) {
+    const m = /^\s*(\d+)\/(\d+)\s+\[(\d+)\]\s+([\d.]+):\s+(\S+):\s*(.*)$/.exec(line);
+    if (m)
+      out.push({ pid: +m[1]!, tid: +m[2]!, cpu: +m[3]!, t: +m[4]!, event: m[5]!, trace: m[6]! });
   }
+  return out;
 }
 
 /** The last connect's timeline: run stretches per CPU and wake-ups of client and server. */
@@ -119,11 +95,11 @@ function timeline(events: Event[], client: number, server: Set<number>): string[
 
 try {
   const client = cluster.erl[0];
-  const clientPid = pidOf(`beam.smp.*${client.node.split('@')[0]}`)[0]!;
-  const erlPid = pidOf(`beam.smp.*${cluster.erl[1].node.split('@')[0]}`)[0]!;
-  const blPids = pidOf('node-worker.mjs');
+  const clientPid = erlPid(client.node);
+  const erlServerPid = erlPid(cluster.erl[1].node);
+  const blPids = workerPids();
   const targets = [
-    { label: 'erl→erl', node: cluster.erl[1].node, server: new Set([erlPid]) },
+    { label: 'erl→erl', node: cluster.erl[1].node, server: new Set([erlServerPid]) },
     { label: 'erl→beamlink', node: cluster.bl[1].node, server: new Set(blPids) },
   ];
   for (const t of targets) await client.connect(t.node, 3); // warm-up

@@ -26,7 +26,7 @@
 // out-of-order queueing).
 import { execSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { CLOCK_TICKS, procStat } from '../proc.ts';
+import { CLOCK_TICKS, erlPid, procStat, workerPids } from '../proc.ts';
 import { recordCpuShares, runQueueWait, schedulerNote } from '../sched.ts';
 import { startCluster, type Side } from './cluster.ts';
 import { congestionControlFromEnv } from '../tcp-cc.ts';
@@ -83,12 +83,6 @@ function ioOf(pid: number): { syscw: number; syscr: number; wchar: number } {
   return { syscw: io.syscw!, syscr: io.syscr!, wchar: io.wchar! };
 }
 
-/** The OS pid of an erl node of the cluster (its beam.smp carries the short name). */
-function erlPid(node: string): number {
-  const short = node.split('@')[0]!;
-  return Number(execSync(`pgrep -f 'beam.smp.*${short}'`).toString().split('\n')[0]);
-}
-
 /** Runs `perf` with these arguments until the result is called; that resolves to its stderr. */
 function perfUntil(args: string[]): () => Promise<string> {
   const child = spawn('perf', args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -138,19 +132,7 @@ function countReceives(pids: number[]): () => Promise<number> {
 
 const cluster = await startCluster({ quick: false, otp, repeat: 1 } as never);
 try {
-  const workers = execSync(`pgrep -f 'node-worker.mjs' -P ${process.pid}`)
-    .toString()
-    .trim()
-    .split('\n')
-    .map(Number)
-    // not the shell that ran pgrep (its command line names node-worker.mjs too)
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'node';
-      } catch {
-        return false;
-      }
-    });
+  const workers = workerPids();
   // Both beamlink workers, summed (bl[0] is idle while erl measures bl[1]).
   const client = cluster.erl[0];
   const clientPid = erlPid(client.node);
