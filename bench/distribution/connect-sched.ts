@@ -58,7 +58,12 @@ function timeline(events: Event[], client: number, server: Set<number>): string[
           : server.has(e.pid)
             ? 'server'
             : 'other';
-    return e.tid === e.pid || e.pid === 0 || name === 'other' ? name : `${name} t${e.tid}`;
+    if (name === 'other') {
+      // whom: the switched-out task's name, where the event is a switch
+      const comm = /prev_comm=(.+?) prev_pid=/.exec(e.trace)?.[1];
+      return comm === undefined ? name : `other (${comm})`;
+    }
+    return e.tid === e.pid || e.pid === 0 ? name : `${name} t${e.tid}`;
   };
   // erl connects twice per ping (port mapper, then the node): the last ping's first one.
   const connects = events.filter(
@@ -79,7 +84,7 @@ function timeline(events: Event[], client: number, server: Set<number>): string[
       const state = /prev_state=(\S+)/.exec(e.trace)?.[1] ?? '';
       lines.push([
         from,
-        `${((from - start) * 1e6).toFixed(0).padStart(6)} µs  cpu${e.cpu} ${who(e).padEnd(17)} ${((e.t - from) * 1e6).toFixed(0).padStart(5)} µs${e.pid !== 0 && state.startsWith('R') ? ' (preempted)' : ''}`,
+        `${((from - start) * 1e6).toFixed(0).padStart(6)} µs  cpu${e.cpu} ${who(e).padEnd(22)} ${((e.t - from) * 1e6).toFixed(0).padStart(5)} µs${e.pid !== 0 && state.startsWith('R') ? ' (preempted)' : ''}`,
       ]);
     } else if (e.event === 'sched:sched_wakeup' && e.t >= start) {
       const m = /comm=(\S+) pid=(\d+).*target_cpu=(\d+)/.exec(e.trace);

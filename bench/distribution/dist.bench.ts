@@ -19,9 +19,11 @@
  * Node.js processes over TCP (floor.ts), the floor under any of them. `dist floor BEAM`
  * measures bare sockets between a Node.js process and erl (gen_tcp, no distribution),
  * both ways, and between two erl: the floor under the beamlink↔BEAM columns' 1 MiB and
- * connect rows.
+ * connect rows. `dist floor handshake` measures erl's connect row against a Node.js
+ * process that does only the handshake and answers the ping (handshake-floor.ts), beside
+ * beamlink and erl in the same run: the floor under the BEAM→beamlink connect row.
  */
-import { ErlangPeer } from '../../test/support/erlang-peer.ts';
+import { EpmdProcess, ErlangPeer, uniqueName } from '../../test/support/erlang-peer.ts';
 import type { BenchScenario, ScenarioContext, ScenarioRow } from '../registry.ts';
 import {
   columnsOf,
@@ -265,6 +267,70 @@ async function beamFloor(ctx: ScenarioContext): Promise<ScenarioRow[]> {
   }
 }
 
+const HANDSHAKE_ONLY = 'BEAM→Node (handshake only)';
+
+/**
+ * erl's connect row (`ping` after a disconnect and 20 ms idle, median of 15) towards three
+ * servers on one private port mapper: a Node.js process that does only the handshake and
+ * answers the ping (handshake-floor.ts), a beamlink node as the dist scenario runs it, and
+ * an erl node (the baseline). The columns in turn, the order changing per repeat.
+ */
+async function handshakeFloor(ctx: ScenarioContext): Promise<ScenarioRow[]> {
+  const release = releaseFor(ctx);
+  const epmd = await EpmdProcess.start();
+  const cookie = 'bench';
+  const args = ['-kernel', 'prevent_overlapping_partitions', 'false'];
+  const peer = () =>
+    ErlangPeer.start({ release, epmdPort: epmd.port, sname: uniqueName('erl'), cookie, args });
+  const [client, server, floorNode, blNode] = await Promise.all([
+    peer(),
+    peer(),
+    startWorker(),
+    startWorker(),
+  ]);
+  try {
+    await Promise.all([loadBeamModule(server, 'dist_bench'), loadBeamModule(client, 'dist_bench')]);
+    await server.eval('dist_bench:serve().');
+    const names: Record<string, string> = {
+      [HANDSHAKE_ONLY]: await floorNode.call<string>('handshakeFloorStart', {
+        sname: uniqueName('floor'),
+        cookie,
+        epmdPort: epmd.port,
+      }),
+      [FROM_BEAM]: await blNode.call<string>('start', {
+        sname: uniqueName('bl'),
+        cookie,
+        epmdPort: epmd.port,
+      }),
+      'BEAM↔BEAM': server.node,
+    };
+    const k = ctx.quick ? 5 : 15;
+    const columns = Object.keys(names);
+    const got: Record<string, number[]> = Object.fromEntries(columns.map((c) => [c, []]));
+    for (let r = -1; r < ctx.repeat; r++) {
+      // rotated by one each repeat, reversed every other one (as measureAll does)
+      const rotated = columns.map((_, i) => columns[(i + r + 3) % 3]!);
+      for (const col of r % 2 === 0 ? rotated : rotated.reverse()) {
+        const ms = Number(
+          await client.eval(`dist_bench:connect_times('${names[col]}', ${k}).`, 600_000),
+        );
+        if (r >= 0) got[col]!.push(ms);
+      }
+    }
+    return [
+      {
+        name: 'connect (ping after disconnect, median)',
+        unit: 'ms',
+        higherIsBetter: false,
+        values: Object.fromEntries(columns.map((c) => [c, median(got[c]!)])),
+      },
+    ];
+  } finally {
+    await Promise.all([floorNode.stop(), blNode.stop(), client.stop(), server.stop()]);
+    await epmd.stop();
+  }
+}
+
 export const scenarios: BenchScenario[] = [
   {
     name: 'dist',
@@ -280,5 +346,12 @@ export const scenarios: BenchScenario[] = [
     baseline: BEAM_TCP,
     repeats: true,
     run: beamFloor,
+  },
+  {
+    name: 'dist floor handshake',
+    columns: [HANDSHAKE_ONLY, FROM_BEAM, 'BEAM↔BEAM'],
+    baseline: 'BEAM↔BEAM',
+    repeats: true,
+    run: handshakeFloor,
   },
 ];

@@ -9,6 +9,7 @@ import { memoryLogger } from '../../src/process/logger.ts';
 import type { Process } from '../../src/process/index.ts';
 import { atom, tuple, type Pid, type Term, type Tuple } from '../../src/term/types.ts';
 import { floorCommands } from './floor.ts';
+import { handshakeFloorCommands } from './handshake-floor.ts';
 import { profileCommands } from '../rpc/profile.ts';
 
 const EXPECT = atom('expect');
@@ -196,6 +197,7 @@ const commands: Record<string, (...args: never[]) => unknown> = {
       for (let i = 0; i < n; i++) await GenServer.call(p, dest, PING);
     }),
   ...floorCommands,
+  ...handshakeFloorCommands,
   ...profileCommands,
 };
 
