@@ -80,6 +80,8 @@ export async function startWorker(execArgv?: readonly string[]): Promise<Worker>
 export interface Side {
   /** The node name (`name@host`). */
   readonly node: string;
+  /** The OS pid of a beamlink node's worker process (erl nodes: see proc.ts erlPid). */
+  readonly osPid?: number;
   oneWay(to: string, kind: 'small' | 'bulk', n: number, warm: number): Promise<number>;
   call(to: string, n: number, warm: number): Promise<Latency>;
   callPar(to: string, k: number, per: number): Promise<number>;
@@ -90,6 +92,7 @@ export interface Side {
 function workerSide(w: Worker, node: string): Side {
   return {
     node,
+    osPid: w.child.pid,
     oneWay: (...a) => w.call('oneWay', ...a),
     call: (...a) => w.call('call', ...a),
     callPar: (...a) => w.call('callPar', ...a),
