@@ -19,6 +19,9 @@
  * - `erl-erl`: the baseline of `erl-in`: the erl node pings a second erl node the same way;
  *   CPU and page faults are then the accepting erl's (from /proc; its schedulers' busy
  *   wait is in its CPU time).
+ * - `erl-floor`: the floor of `erl-in`: the erl node pings a Node server in this process
+ *   that only accepts the handshake and answers the ping
+ *   (`distribution/handshake-floor.ts`).
  *
  * `CONNECT_IDLE_MS` (default 20) sets the idle time before each of erl's pings.
  *
@@ -110,7 +113,7 @@ async function main(): Promise<void> {
       const b = await start();
       stops.push(() => b.stop());
       run = (k) => pings(a, b.name, k, b);
-    } else if (mode === 'erl-in' || mode === 'erl-out' || mode === 'erl-erl') {
+    } else if (['erl-in', 'erl-out', 'erl-erl', 'erl-floor'].includes(mode)) {
       const otp = process.env['CONNECT_OTP'] ?? '25';
       const release = erlangReleases().find((r) => String(r.otp) === otp);
       if (!release) throw new Error(`no OTP ${otp} here`);
@@ -130,6 +133,15 @@ async function main(): Promise<void> {
         const server = await startErl();
         to = server.node;
         serverPid = server.osPid;
+      } else if (mode === 'erl-floor') {
+        const { handshakeFloorCommands: floor } =
+          await import('../distribution/handshake-floor.ts');
+        to = await floor.handshakeFloorStart({
+          sname: uniqueName('cpfloor'),
+          cookie,
+          epmdPort: epmd.port,
+        });
+        stops.push(floor.handshakeFloorStop);
       }
       if (mode === 'erl-out') {
         run = (k) => pings(a, erl.node, k);
