@@ -6,7 +6,9 @@
 // pass-through frames (`p`: it advertises neither the atom cache nor fragments) and
 // answers the one message a ping waits for, `{'$gen_call', {Pid, Tag}, {is_auth, Node}}`
 // to `net_kernel`, with `{Tag, yes}` sent to Pid. Everything else erl sends (the monitor
-// of net_kernel, global's init_connect, ticks) is read and dropped.
+// of net_kernel, global's init_connect, ticks) is read and dropped. It sends no ticks, so
+// erl drops a connection to it after net_ticktime (60 s) of silence: far longer than the
+// connect measurements keep one.
 //
 // The digests and the challenge are beamlink's (digest.ts, pure functions): MD5 in
 // JavaScript costs about 25 µs on a cold connect where OpenSSL's createHash costs ~90 µs,
