@@ -24,6 +24,9 @@
  *   (`distribution/handshake-floor.ts`).
  *
  * `CONNECT_IDLE_MS` (default 20) sets the idle time before each of erl's pings.
+ * `CONNECT_HEAP=1` with `node --expose-gc` prints the heap in use after the N connects and
+ * a full collection, `CONNECT_HEAP=<file>` also writes a heap snapshot there: what
+ * connects leave behind (compare two values of N).
  *
  * It prints, per connect, CPU time (user, system) and minor page faults of this process,
  * and the median ping time in µs (as erl's `connect_times` or the worker's `connect`
@@ -169,6 +172,15 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     await run(N);
     const r1 = usage();
+    if (process.env['CONNECT_HEAP'] && typeof globalThis.gc === 'function') {
+      // Heap after a full collection (node --expose-gc), to see what connects leave behind.
+      globalThis.gc();
+      console.log(JSON.stringify({ heapUsed: process.memoryUsage().heapUsed }));
+      if (process.env['CONNECT_HEAP'] !== '1') {
+        const { writeHeapSnapshot } = await import('node:v8');
+        writeHeapSnapshot(process.env['CONNECT_HEAP']);
+      }
+    }
     const per = (k: 'userCPUTime' | 'systemCPUTime' | 'minorPageFault') =>
       Math.round((r1[k] - r0[k]) / N);
     console.log(
