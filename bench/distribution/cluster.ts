@@ -274,8 +274,15 @@ export function onPair(
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
-/** Column indexes for repeat `r` (-1: the warm-up): rotated by r + 1, reversed when r is odd. */
-function columnOrder(n: number, r: number): number[] {
+/**
+ * Column indexes for repeat `r` (-1: the warm-up): rotated by r + 1, reversed when r is odd.
+ *
+ * @example
+ * ```ts
+ * for (const i of columnOrder(columns.length, r)) await measure(columns[i]!);
+ * ```
+ */
+export function columnOrder(n: number, r: number): number[] {
   const order = Array.from({ length: n }, (_, i) => (i + r + 1) % n);
   return r % 2 === 1 || r % 2 === -1 ? order.reverse() : order;
 }

@@ -26,6 +26,7 @@
 import { EpmdProcess, ErlangPeer, uniqueName } from '../../test/support/erlang-peer.ts';
 import type { BenchScenario, ScenarioContext, ScenarioRow } from '../registry.ts';
 import {
+  columnOrder,
   columnsOf,
   loadBeamModule,
   measureAll,
@@ -308,9 +309,7 @@ async function handshakeFloor(ctx: ScenarioContext): Promise<ScenarioRow[]> {
     const columns = Object.keys(names);
     const got: Record<string, number[]> = Object.fromEntries(columns.map((c) => [c, []]));
     for (let r = -1; r < ctx.repeat; r++) {
-      // rotated by one each repeat, reversed every other one (as measureAll does)
-      const rotated = columns.map((_, i) => columns[(i + r + 3) % 3]!);
-      for (const col of r % 2 === 0 ? rotated : rotated.reverse()) {
+      for (const col of columnOrder(columns.length, r).map((i) => columns[i]!)) {
         const ms = Number(
           await client.eval(`dist_bench:connect_times('${names[col]}', ${k}).`, 600_000),
         );

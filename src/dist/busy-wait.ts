@@ -76,7 +76,7 @@ const MIN_CPU_SHARE = 0.6;
 const BACKOFF_MIN_MS = 20;
 const BACKOFF_MAX_MS = 1000;
 
-let windowMs = initialWindow();
+let windowMs = microsFromEnv('BEAMLINK_BUSY_WAIT', DEFAULT_BUSY_WAIT_US) / 1000;
 let gapMs = microsFromEnv('BEAMLINK_READ_GAP', DEFAULT_READ_GAP_US) / 1000;
 /** Bytes were read, written, since the last turn; how many were read. */
 let reading = false;
@@ -100,10 +100,6 @@ let checkSlept = 0;
 let backoffMs = BACKOFF_MIN_MS;
 let pausedUntil = 0;
 let pauses = 0;
-
-function initialWindow(): number {
-  return microsFromEnv('BEAMLINK_BUSY_WAIT', DEFAULT_BUSY_WAIT_US) / 1000;
-}
 
 /** Microseconds from an environment variable, the default when unset or not a number >= 0. */
 function microsFromEnv(name: string, fallback: number): number {
